@@ -1,0 +1,9 @@
+//! Benchmarks for the `dhcp` codecs.
+#![allow(missing_docs)]
+
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn benches(_c: &mut Criterion) {}
+
+criterion_group!(group, benches);
+criterion_main!(group);
