@@ -1,1 +1,30 @@
-//! placeholder
+#![doc = include_str!("../README.md")]
+#![cfg_attr(not(test), deny(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod codes;
+mod envelope;
+mod error;
+mod fault;
+mod header;
+mod limits;
+mod read;
+mod rpc;
+mod value;
+mod write;
+
+#[cfg(feature = "arbitrary")]
+mod arb;
+
+pub use codes::{EventCode, FaultCode, FileType};
+pub use envelope::{Body, CwmpVersion, Envelope, Message, UnknownMethod};
+pub use error::{ErrorKind, ParseError, Warning, WarningKind};
+pub use fault::{CwmpFault, Fault, SetParameterValuesFault, SoapFaultCode};
+pub use header::{Header, UnknownHeader};
+pub use limits::Limits;
+pub use read::{Parsed, ReadOptions};
+pub use rpc::IntoOwned;
+pub use rpc::acs::*;
+pub use rpc::cpe::*;
+pub use rpc::types::*;
+pub use value::{DateTime, DateTimeText, InvalidValue, Value, XsdType};
+pub use write::WriteOptions;

@@ -1,0 +1,318 @@
+//! Event codes, fault codes and file types: enums with an "other" case, so a vendor code is
+//! kept, never refused.
+
+use std::borrow::Cow;
+
+use crate::error::ParseError;
+use crate::read::{Elem, FromXml, Parser};
+use crate::write::{ToXml, XmlWriter};
+
+macro_rules! string_code {
+    (
+        $(#[$meta:meta])*
+        $name:ident { $( $(#[$vmeta:meta])* $var:ident = $text:literal, )* }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum $name<'a> {
+            $( $(#[$vmeta])* #[doc = concat!("`", $text, "`")] $var, )*
+            /// Any other code, as written.
+            Other(Cow<'a, str>),
+        }
+
+        impl<'a> $name<'a> {
+            /// The code as written on the wire.
+            #[must_use]
+            pub fn as_str(&self) -> &str {
+                match self {
+                    $( Self::$var => $text, )*
+                    Self::Other(s) => s,
+                }
+            }
+
+            /// The code for `text` (exact match; anything else is `Other`).
+            pub fn from_text(text: impl Into<Cow<'a, str>>) -> Self {
+                let text = text.into();
+                match &*text {
+                    $( $text => Self::$var, )*
+                    _ => Self::Other(text),
+                }
+            }
+
+            /// Converts any borrowed text into owned data.
+            #[must_use]
+            pub fn into_owned(self) -> $name<'static> {
+                match self {
+                    $( Self::$var => $name::$var, )*
+                    Self::Other(s) => $name::Other(Cow::Owned(s.into_owned())),
+                }
+            }
+
+            #[cfg(feature = "arbitrary")]
+            const KNOWN: &'static [&'static str] = &[$($text),*];
+        }
+
+        impl std::fmt::Display for $name<'_> {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl crate::rpc::IntoOwned for $name<'_> {
+            type Owned = $name<'static>;
+            fn into_owned(self) -> Self::Owned {
+                $name::into_owned(self)
+            }
+        }
+
+        impl ToXml for $name<'_> {
+            fn to_xml(&self, w: &mut XmlWriter<'_>, name: &str) {
+                w.leaf(name, self.as_str());
+            }
+        }
+
+        #[cfg(feature = "serde")]
+        impl serde::Serialize for $name<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.serialize_str(self.as_str())
+            }
+        }
+
+        #[cfg(feature = "arbitrary")]
+        impl<'a> crate::arb::Arb<'a> for $name<'a> {
+            fn arb(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+                if u.ratio(1, 4)? {
+                    let suffix = crate::arb::word(u)?;
+                    Ok(Self::from_text(format!("X 00D09E {suffix}")))
+                } else {
+                    let i = u.choose_index(Self::KNOWN.len())?;
+                    Ok(Self::from_text(*Self::KNOWN.get(i).unwrap_or(&"")))
+                }
+            }
+        }
+    };
+}
+
+string_code! {
+    /// An Inform `EventCode` (TR-069 3.7.1.5, plus the TTA provisioning events).
+    EventCode {
+        Bootstrap = "0 BOOTSTRAP",
+        Boot = "1 BOOT",
+        Periodic = "2 PERIODIC",
+        Scheduled = "3 SCHEDULED",
+        ValueChange = "4 VALUE CHANGE",
+        Kicked = "5 KICKED",
+        ConnectionRequest = "6 CONNECTION REQUEST",
+        TransferComplete = "7 TRANSFER COMPLETE",
+        DiagnosticsComplete = "8 DIAGNOSTICS COMPLETE",
+        RequestDownload = "9 REQUEST DOWNLOAD",
+        AutonomousTransferComplete = "10 AUTONOMOUS TRANSFER COMPLETE",
+        DuStateChangeComplete = "11 DU STATE CHANGE COMPLETE",
+        AutonomousDuStateChangeComplete = "12 AUTONOMOUS DU STATE CHANGE COMPLETE",
+        /// CWMP 1.4.
+        Wakeup = "13 WAKEUP",
+        MReboot = "M Reboot",
+        MScheduleInform = "M ScheduleInform",
+        MDownload = "M Download",
+        MScheduleDownload = "M ScheduleDownload",
+        MUpload = "M Upload",
+        MChangeDuState = "M ChangeDUState",
+        /// TTA phase 2: provider discovery over TR-069.
+        TtaDhcp = "X TTA DHCP",
+        /// TTA phase 3: terminal authentication (the standard's spelling; `VENDOR` is read too).
+        TtaVenderProvision = "X TTA VENDER_PROVISION",
+        /// TTA phase 6: service-provider provisioning.
+        TtaServiceProvision = "X TTA SERVICE_PROVISION",
+    }
+}
+
+impl<'a> FromXml<'a> for EventCode<'a> {
+    fn from_xml(p: &mut Parser<'a>, elem: Elem<'a>) -> Result<Self, ParseError> {
+        p.no_xsi_type(&elem)?;
+        let text = p.text(&elem)?;
+        if &*text == "X TTA VENDOR_PROVISION" {
+            p.tolerate_at(elem.offset, crate::WarningKind::VendorProvisionSpelling)?;
+            return Ok(Self::TtaVenderProvision);
+        }
+        Ok(Self::from_text(text))
+    }
+}
+
+string_code! {
+    /// A transfer `FileType` (Download, Upload, RequestDownload, and the transfer lists).
+    FileType {
+        FirmwareUpgradeImage = "1 Firmware Upgrade Image",
+        WebContent = "2 Web Content",
+        VendorConfigurationFile = "3 Vendor Configuration File",
+        ToneFile = "4 Tone File",
+        RingerFile = "5 Ringer File",
+        /// Upload file type 2.
+        VendorLogFile = "2 Vendor Log File",
+    }
+}
+
+impl<'a> FromXml<'a> for FileType<'a> {
+    fn from_xml(p: &mut Parser<'a>, elem: Elem<'a>) -> Result<Self, ParseError> {
+        p.no_xsi_type(&elem)?;
+        Ok(Self::from_text(p.text(&elem)?))
+    }
+}
+
+macro_rules! fault_codes {
+    ($( $var:ident = $code:literal => $text:literal, )*) => {
+        /// A CWMP fault code (TR-069 A.5): ACS codes 8000-8899, CPE codes 9000-9899.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum FaultCode {
+            $( #[doc = concat!("`", $code, "`: ", $text)] $var, )*
+            /// Any other code (vendor codes 8800-8899 and 9800-9899 among them).
+            Other(u32),
+        }
+
+        impl FaultCode {
+            /// The numeric code.
+            #[must_use]
+            pub fn code(self) -> u32 {
+                match self {
+                    $( Self::$var => $code, )*
+                    Self::Other(c) => c,
+                }
+            }
+
+            /// The code's meaning as TR-069 words it; `None` for unlisted codes.
+            #[must_use]
+            pub fn description(self) -> Option<&'static str> {
+                match self {
+                    $( Self::$var => Some($text), )*
+                    Self::Other(_) => None,
+                }
+            }
+
+            #[cfg(feature = "arbitrary")]
+            pub(crate) const KNOWN: &'static [u32] = &[$($code),*];
+        }
+
+        impl From<u32> for FaultCode {
+            fn from(code: u32) -> Self {
+                match code {
+                    $( $code => Self::$var, )*
+                    c => Self::Other(c),
+                }
+            }
+        }
+    };
+}
+
+fault_codes! {
+    AcsMethodNotSupported = 8000 => "Method not supported",
+    AcsRequestDenied = 8001 => "Request denied (no reason specified)",
+    AcsInternalError = 8002 => "Internal error",
+    AcsInvalidArguments = 8003 => "Invalid arguments",
+    AcsResourcesExceeded = 8004 => "Resources exceeded",
+    AcsRetryRequest = 8005 => "Retry request",
+    AcsVersionIncompatible = 8006 => "ACS version incompatible with CPE",
+    MethodNotSupported = 9000 => "Method not supported",
+    RequestDenied = 9001 => "Request denied (no reason specified)",
+    InternalError = 9002 => "Internal error",
+    InvalidArguments = 9003 => "Invalid arguments",
+    ResourcesExceeded = 9004 => "Resources exceeded",
+    InvalidParameterName = 9005 => "Invalid parameter name",
+    InvalidParameterType = 9006 => "Invalid parameter type",
+    InvalidParameterValue = 9007 => "Invalid parameter value",
+    NonWritableParameter = 9008 => "Attempt to set a non-writable parameter",
+    NotificationRequestRejected = 9009 => "Notification request rejected",
+    FileTransferFailure = 9010 => "File transfer failure",
+    UploadFailure = 9011 => "Upload failure",
+    FileTransferServerAuthenticationFailure = 9012 => "File transfer server authentication failure",
+    UnsupportedProtocol = 9013 => "Unsupported protocol for file transfer",
+    MulticastJoinFailure = 9014 => "File transfer failure: unable to join multicast group",
+    ServerContactFailure = 9015 => "File transfer failure: unable to contact file server",
+    FileAccessFailure = 9016 => "File transfer failure: unable to access file",
+    DownloadIncomplete = 9017 => "File transfer failure: unable to complete download",
+    FileCorrupted = 9018 => "File transfer failure: file corrupted",
+    FileAuthenticationFailure = 9019 => "File transfer failure: file authentication failure",
+    TimeWindowFailure = 9020 => "File transfer failure: unable to complete download within specified time windows",
+    CancelationNotPermitted = 9021 => "Cancelation of file transfer not permitted in current transfer state",
+    InvalidUuidFormat = 9022 => "Invalid UUID Format",
+    UnknownExecutionEnvironment = 9023 => "Unknown Execution Environment",
+    DisabledExecutionEnvironment = 9024 => "Disabled Execution Environment",
+    DeploymentUnitEnvironmentMismatch = 9025 => "Deployment Unit to Execution Environment Mismatch",
+    DuplicateDeploymentUnit = 9026 => "Duplicate Deployment Unit",
+    SystemResourcesExceeded = 9027 => "System Resources Exceeded",
+    UnknownDeploymentUnit = 9028 => "Unknown Deployment Unit",
+    InvalidDeploymentUnitState = 9029 => "Invalid Deployment Unit State",
+    DowngradeNotPermitted = 9030 => "Invalid Deployment Unit Update: downgrade not permitted",
+    VersionNotSpecified = 9031 => "Invalid Deployment Unit Update: version not specified",
+    VersionAlreadyExists = 9032 => "Invalid Deployment Unit Update: version already exists",
+}
+
+impl FaultCode {
+    /// Whether the SOAP `faultcode` for this fault is `Client` (the sender's request was at
+    /// fault) rather than `Server`: TR-069 A.5.1 and A.5.2 list which.
+    #[must_use]
+    pub fn is_client_fault(self) -> bool {
+        matches!(self.code(), 8001 | 8003 | 8005 | 8006 | 9001 | 9003 | 9005..=9009 | 9012..=9014 | 9019 | 9021..=9032)
+    }
+}
+
+impl std::fmt::Display for FaultCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.code())
+    }
+}
+
+impl<'a> FromXml<'a> for FaultCode {
+    fn from_xml(p: &mut Parser<'a>, elem: Elem<'a>) -> Result<Self, ParseError> {
+        u32::from_xml(p, elem).map(Self::from)
+    }
+}
+
+impl ToXml for FaultCode {
+    fn to_xml(&self, w: &mut XmlWriter<'_>, name: &str) {
+        self.code().to_xml(w, name);
+    }
+}
+
+impl crate::rpc::IntoOwned for FaultCode {
+    type Owned = Self;
+    fn into_owned(self) -> Self {
+        self
+    }
+}
+
+impl Default for FaultCode {
+    fn default() -> Self {
+        Self::InternalError
+    }
+}
+
+impl Default for EventCode<'_> {
+    fn default() -> Self {
+        Self::Boot
+    }
+}
+
+impl Default for FileType<'_> {
+    fn default() -> Self {
+        Self::FirmwareUpgradeImage
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for FaultCode {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_u32(self.code())
+    }
+}
+
+#[cfg(feature = "arbitrary")]
+impl<'a> crate::arb::Arb<'a> for FaultCode {
+    fn arb(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+        let i = u.choose_index(Self::KNOWN.len() + 1)?;
+        Ok(Self::from(match Self::KNOWN.get(i) {
+            Some(&c) => c,
+            None => u.int_in_range(9800..=9899)?,
+        }))
+    }
+}

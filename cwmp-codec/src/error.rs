@@ -1,0 +1,224 @@
+//! Errors and warnings: every one says where, as a byte offset and an element path.
+
+use std::fmt;
+
+/// Why an input could not be parsed, and where.
+///
+/// `offset` is the byte offset in the input of the event that failed (usually the `<` of the
+/// element, or the first byte of the text); `path` is the element path from the root, with
+/// 1-based indices on array items, e.g.
+/// `Envelope/Body/SetParameterValues/ParameterList/ParameterValueStruct[3]/Value`.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{kind} at byte {offset} ({path})")]
+pub struct ParseError {
+    /// Byte offset in the input.
+    pub offset: usize,
+    /// Element path from the root (empty before the root element).
+    pub path: String,
+    /// What went wrong.
+    pub kind: ErrorKind,
+}
+
+impl ParseError {
+    /// The message without the position, e.g. `missing element ParameterKey`.
+    #[must_use]
+    pub fn message(&self) -> String {
+        self.kind.to_string()
+    }
+}
+
+/// The kinds of [`ParseError`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// The XML itself is malformed (unclosed tags, bad syntax, mismatched end tag).
+    #[error("malformed xml: {0}")]
+    Xml(String),
+    /// The input ended inside an element.
+    #[error("unexpected end of input")]
+    UnexpectedEof,
+    /// A `<!DOCTYPE>` declaration: never accepted, so no entity can be defined or expanded.
+    #[error("doctype declarations are not allowed")]
+    DocType,
+    /// An entity reference other than the five predefined ones.
+    #[error("unknown entity reference &{0};")]
+    UnknownEntity(String),
+    /// A character reference that names no valid XML character.
+    #[error("invalid character reference &{0};")]
+    InvalidCharRef(String),
+    /// A namespace prefix with no declaration in scope.
+    #[error("unbound namespace prefix {0}")]
+    UnboundPrefix(String),
+    /// One of the [`Limits`](crate::Limits) was exceeded.
+    #[error("limit exceeded: {name} is {limit}")]
+    LimitExceeded {
+        /// The `Limits` field, e.g. `max_depth`.
+        name: &'static str,
+        /// Its value.
+        limit: usize,
+    },
+    /// The root element is not a SOAP 1.1 `Envelope`.
+    #[error("root element is not a soap 1.1 envelope")]
+    NotAnEnvelope,
+    /// The envelope has no `Body`.
+    #[error("missing soap body")]
+    MissingBody,
+    /// The `Body` holds no element.
+    #[error("empty soap body")]
+    EmptyBody,
+    /// The `Body` holds more than one element.
+    #[error("more than one element in the soap body")]
+    MultipleBodyElements,
+    /// A mandatory child element is missing.
+    #[error("missing element {0}")]
+    MissingElement(&'static str),
+    /// A child element that may occur once occurs again.
+    #[error("duplicate element {0}")]
+    DuplicateElement(String),
+    /// Element content where only text may stand.
+    #[error("unexpected element {0} in text content")]
+    UnexpectedElement(String),
+    /// Non-whitespace text where only elements may stand.
+    #[error("unexpected text in element content")]
+    UnexpectedText,
+    /// Text that does not parse as the type the schema (or `xsi:type`) gives it.
+    #[error("invalid {expected} value {found:?}")]
+    InvalidValue {
+        /// The expected type, e.g. `unsignedInt`.
+        expected: &'static str,
+        /// The text found (cut to 64 bytes).
+        found: String,
+    },
+    /// Non-whitespace content after the last envelope.
+    #[error("unexpected content after the envelope")]
+    TrailingContent,
+    /// A tolerated quirk, rejected because the parser runs in strict mode.
+    #[error("{0} (rejected in strict mode)")]
+    Strict(WarningKind),
+}
+
+/// A quirk the lenient reader accepted, recorded with where it was.
+///
+/// Strict mode turns each of these into [`ErrorKind::Strict`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Warning {
+    /// Byte offset in the input.
+    pub offset: usize,
+    /// Element path from the root.
+    pub path: String,
+    /// What was accepted.
+    pub kind: WarningKind,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} at byte {} ({})", self.kind, self.offset, self.path)
+    }
+}
+
+/// The quirks of real CPEs and ACSs that the lenient reader accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A byte order mark before the document.
+    #[error("byte order mark")]
+    ByteOrderMark,
+    /// An XML declaration (`<?xml ...?>`).
+    #[error("xml declaration")]
+    XmlDeclaration,
+    /// A comment.
+    #[error("comment")]
+    Comment,
+    /// A processing instruction.
+    #[error("processing instruction")]
+    ProcessingInstruction,
+    /// A CDATA section in text.
+    #[error("cdata section")]
+    CData,
+    /// A numeric character reference (`&#x41;`) in text.
+    #[error("character reference")]
+    CharacterReference,
+    /// A carriage return (CRLF line ends) inside text.
+    #[error("carriage return in text")]
+    CarriageReturn,
+    /// The RPC element is in the default namespace rather than prefixed.
+    #[error("method in the default namespace")]
+    MethodInDefaultNamespace,
+    /// The RPC element is in no namespace at all.
+    #[error("method without namespace")]
+    MethodWithoutNamespace,
+    /// The 1999 XML Schema (instance) namespace URI.
+    #[error("1999 xml schema namespace")]
+    Xsd1999Namespace,
+    /// A child element qualified with the cwmp namespace (the schema says unqualified).
+    #[error("namespace-qualified child element")]
+    QualifiedChild,
+    /// A header element outside the cwmp namespace it belongs to.
+    #[error("header element without the cwmp namespace")]
+    UnqualifiedHeader,
+    /// `xsi:type` with a size facet, e.g. `xsd:string(64)`.
+    #[error("xsi:type with a size facet")]
+    SizeFacet,
+    /// A `Value` without `xsi:type` (read as `xsd:string`).
+    #[error("missing xsi:type")]
+    MissingXsiType,
+    /// An empty `xsi:type` (read as `xsd:string`).
+    #[error("empty xsi:type")]
+    EmptyXsiType,
+    /// An `xsi:type` naming no XML Schema type the codec knows (kept raw).
+    #[error("unknown xsi:type")]
+    UnknownXsiType,
+    /// `xsi:type` on an element whose type the schema fixes.
+    #[error("xsi:type on a structural element")]
+    XsiTypeOnStructural,
+    /// A cwmp `ID` header without `mustUnderstand="1"`.
+    #[error("id header without mustunderstand")]
+    IdWithoutMustUnderstand,
+    /// No `Header` element.
+    #[error("missing soap header")]
+    MissingHeader,
+    /// A `Header` element with nothing in it.
+    #[error("empty soap header")]
+    EmptyHeader,
+    /// A boolean spelled in another case than `true`/`false`/`1`/`0`.
+    #[error("boolean in non-canonical case")]
+    BooleanCase,
+    /// Whitespace around a number, boolean or name.
+    #[error("whitespace around a value")]
+    SurroundingWhitespace,
+    /// An element the schema does not define here (skipped).
+    #[error("unknown element skipped")]
+    UnknownElement,
+    /// Child elements out of the schema's order.
+    #[error("element out of schema order")]
+    OutOfOrder,
+    /// A `SOAP-ENC:arrayType` whose count disagrees with the items.
+    #[error("arraytype count {claimed} but {actual} items")]
+    ArrayTypeCount {
+        /// The count the sender claimed.
+        claimed: usize,
+        /// The items present.
+        actual: usize,
+    },
+    /// An `arrayType` attribute outside the SOAP encoding namespace (e.g. `SOAP-ENV:arrayType`).
+    #[error("arraytype attribute in the wrong namespace")]
+    ArrayTypeNamespace,
+    /// An array without `arrayType`.
+    #[error("missing arraytype")]
+    MissingArrayType,
+    /// A dateTime that is not RFC 3339 (kept raw).
+    #[error("dateTime not in rfc 3339 form")]
+    NonRfc3339DateTime,
+    /// A value whose text does not match its `xsi:type` (kept raw).
+    #[error("value does not match its xsi:type")]
+    ValueTypeMismatch,
+    /// A `ParameterValueStruct` without `Value`: the item is dropped, the others are kept.
+    #[error("parameter without value dropped")]
+    MissingValue,
+    /// The event code `X TTA VENDOR_PROVISION`, read as the standard's `X TTA VENDER_PROVISION`.
+    #[error("vendor event spelled VENDOR_PROVISION")]
+    VendorProvisionSpelling,
+}

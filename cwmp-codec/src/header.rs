@@ -1,0 +1,248 @@
+//! The SOAP Header and its CWMP header elements (TR-069 3.4.1).
+
+use std::borrow::Cow;
+
+use crate::error::{ParseError, WarningKind};
+use crate::read::{Elem, FromXml, Ns, Parser};
+use crate::write::XmlWriter;
+
+/// The SOAP Header of a CWMP envelope.
+///
+/// `NoMoreRequests` is defined by TR-069's text but declared by no Broadband Forum schema, so an
+/// envelope carrying it validates only against the lax catalog (SOAP header wildcard
+/// `processContents="lax"`).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Header<'a> {
+    /// `cwmp:ID` (written with `mustUnderstand="1"`): a response echoes its request's ID.
+    pub id: Option<Cow<'a, str>>,
+    /// `cwmp:HoldRequests` (ACS to CPE): true forbids CPE requests until cleared.
+    pub hold_requests: Option<bool>,
+    /// `cwmp:NoMoreRequests`: the sender will send no more requests in this session
+    /// (deprecated in CWMP 1.1, still sent by deployed peers).
+    pub no_more_requests: Option<bool>,
+    /// `cwmp:SessionTimeout` in seconds (CWMP 1.3).
+    pub session_timeout: Option<u32>,
+    /// `cwmp:SupportedCWMPVersions`, e.g. `1.0,1.1,1.2,1.3,1.4` (CWMP 1.4).
+    pub supported_cwmp_versions: Option<Cow<'a, str>>,
+    /// `cwmp:UseCWMPVersion` (CWMP 1.4).
+    pub use_cwmp_version: Option<Cow<'a, str>>,
+    /// Header elements the codec does not know, kept raw.
+    pub unknown: Vec<UnknownHeader<'a>>,
+}
+
+/// A header element the codec does not know, kept as its raw XML.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct UnknownHeader<'a> {
+    /// Namespace URI.
+    pub namespace: Cow<'a, str>,
+    /// Local name.
+    pub name: Cow<'a, str>,
+    /// Whether it carried `SOAP-ENV:mustUnderstand="1"`: a receiver that does not understand
+    /// it must answer with a fault (SOAP 1.1 4.2.3; TR-069 uses fault 9000 or 8000).
+    pub must_understand: bool,
+    /// The element's XML text, start tag to end tag.
+    pub raw: Cow<'a, str>,
+}
+
+impl<'a> Header<'a> {
+    /// Whether no header element is present.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        *self == Header::default()
+    }
+
+    /// Unknown headers marked `mustUnderstand="1"`: the caller should answer with a fault.
+    pub fn not_understood(&self) -> impl Iterator<Item = &UnknownHeader<'a>> {
+        self.unknown.iter().filter(|h| h.must_understand)
+    }
+
+    /// Converts any borrowed text into owned data.
+    #[must_use]
+    pub fn into_owned(self) -> Header<'static> {
+        use crate::rpc::IntoOwned;
+        Header {
+            id: IntoOwned::into_owned(self.id),
+            hold_requests: self.hold_requests,
+            no_more_requests: self.no_more_requests,
+            session_timeout: self.session_timeout,
+            supported_cwmp_versions: IntoOwned::into_owned(self.supported_cwmp_versions),
+            use_cwmp_version: IntoOwned::into_owned(self.use_cwmp_version),
+            unknown: self
+                .unknown
+                .into_iter()
+                .map(|h| UnknownHeader {
+                    namespace: IntoOwned::into_owned(h.namespace),
+                    name: IntoOwned::into_owned(h.name),
+                    must_understand: h.must_understand,
+                    raw: IntoOwned::into_owned(h.raw),
+                })
+                .collect(),
+        }
+    }
+
+    pub(crate) fn read(p: &mut Parser<'a>, elem: &Elem<'a>) -> Result<Self, ParseError> {
+        let mut h = Header::default();
+        let mut any = false;
+        while let Some(child) = p.next_child(elem)? {
+            any = true;
+            let known = matches!(
+                child.local,
+                "ID" | "HoldRequests"
+                    | "NoMoreRequests"
+                    | "SessionTimeout"
+                    | "SupportedCWMPVersions"
+                    | "UseCWMPVersion"
+            );
+            match child.ns {
+                Ns::Cwmp(_) if known => p.note_cwmp_namespace(child.ns),
+                Ns::None if known => p.tolerate_at(child.offset, WarningKind::UnqualifiedHeader)?,
+                _ => {
+                    let must_understand = match &child.must_understand {
+                        Some(attr) => {
+                            p.resolve(attr.prefix, false)? == Ns::SoapEnv
+                                && matches!(attr.value.trim(), "1" | "true")
+                        }
+                        None => false,
+                    };
+                    let namespace = Cow::Borrowed(child.ns.uri());
+                    let name = Cow::Borrowed(child.local);
+                    let raw = Cow::Borrowed(p.raw(&child)?);
+                    h.unknown.push(UnknownHeader { namespace, name, must_understand, raw });
+                    continue;
+                }
+            }
+            let offset = child.offset;
+            let dup = |p: &Parser<'a>, name: &str| {
+                p.error_at(offset, crate::ErrorKind::DuplicateElement(name.to_owned()))
+            };
+            match child.local {
+                "ID" => {
+                    let ok = child.must_understand.as_ref().is_some_and(|a| a.value.trim() == "1");
+                    if !ok {
+                        p.tolerate_at(offset, WarningKind::IdWithoutMustUnderstand)?;
+                    }
+                    if h.id.is_some() {
+                        return Err(dup(p, "ID"));
+                    }
+                    h.id = Some(FromXml::from_xml(p, child)?);
+                }
+                "HoldRequests" => {
+                    if h.hold_requests.is_some() {
+                        return Err(dup(p, "HoldRequests"));
+                    }
+                    h.hold_requests = Some(FromXml::from_xml(p, child)?);
+                }
+                "NoMoreRequests" => {
+                    if h.no_more_requests.is_some() {
+                        return Err(dup(p, "NoMoreRequests"));
+                    }
+                    h.no_more_requests = Some(FromXml::from_xml(p, child)?);
+                }
+                "SessionTimeout" => {
+                    if h.session_timeout.is_some() {
+                        return Err(dup(p, "SessionTimeout"));
+                    }
+                    h.session_timeout = Some(FromXml::from_xml(p, child)?);
+                }
+                "SupportedCWMPVersions" => {
+                    if h.supported_cwmp_versions.is_some() {
+                        return Err(dup(p, "SupportedCWMPVersions"));
+                    }
+                    h.supported_cwmp_versions = Some(FromXml::from_xml(p, child)?);
+                }
+                _ => {
+                    if h.use_cwmp_version.is_some() {
+                        return Err(dup(p, "UseCWMPVersion"));
+                    }
+                    h.use_cwmp_version = Some(FromXml::from_xml(p, child)?);
+                }
+            }
+        }
+        if !any {
+            p.tolerate_at(elem.offset, WarningKind::EmptyHeader)?;
+        }
+        Ok(h)
+    }
+
+    pub(crate) fn write(&self, w: &mut XmlWriter<'_>) {
+        if self.is_empty() {
+            w.empty("SOAP-ENV:Header");
+            return;
+        }
+        w.start("SOAP-ENV:Header");
+        if let Some(id) = &self.id {
+            w.raw("<cwmp:ID SOAP-ENV:mustUnderstand=\"1\">");
+            w.text(id);
+            w.end("cwmp:ID");
+        }
+        if let Some(v) = self.hold_requests {
+            w.raw("<cwmp:HoldRequests SOAP-ENV:mustUnderstand=\"1\">");
+            w.raw(if v { "1" } else { "0" });
+            w.end("cwmp:HoldRequests");
+        }
+        if let Some(v) = self.no_more_requests {
+            w.raw("<cwmp:NoMoreRequests>");
+            w.raw(if v { "1" } else { "0" });
+            w.end("cwmp:NoMoreRequests");
+        }
+        if let Some(v) = self.session_timeout {
+            w.u64("cwmp:SessionTimeout", u64::from(v));
+        }
+        if let Some(v) = &self.supported_cwmp_versions {
+            w.leaf("cwmp:SupportedCWMPVersions", v);
+        }
+        if let Some(v) = &self.use_cwmp_version {
+            w.raw("<cwmp:UseCWMPVersion SOAP-ENV:mustUnderstand=\"1\">");
+            w.text(v);
+            w.end("cwmp:UseCWMPVersion");
+        }
+        for h in &self.unknown {
+            write_raw_element(w, &h.raw, &h.namespace);
+        }
+        w.end("SOAP-ENV:Header");
+    }
+}
+
+/// Writes an element kept raw. Its own prefix was declared somewhere in the input it came
+/// from; unless its start tag declares it itself, the declaration is added there so the output
+/// stays well-formed. Prefixes its content borrows from outside (other than the five the
+/// canonical root declares) cannot be recovered.
+pub(crate) fn write_raw_element(w: &mut XmlWriter<'_>, raw: &str, namespace: &str) {
+    let tag_end = raw.find(|c: char| c == '>' || c == '/' || c.is_ascii_whitespace());
+    let (Some(name_end), Some(rest)) = (tag_end, raw.strip_prefix('<')) else {
+        w.raw(raw);
+        return;
+    };
+    let qname = rest.get(..name_end.saturating_sub(1)).unwrap_or_default();
+    let start_tag = raw.get(..raw.find('>').unwrap_or(raw.len())).unwrap_or_default();
+    let (attr, canonical) = match qname.split_once(':') {
+        Some((prefix, _)) => {
+            let bound = if prefix == "cwmp" { Some(w.cwmp_ns) } else { canonical_prefix(prefix) };
+            (format!("xmlns:{prefix}="), bound == Some(namespace))
+        }
+        None => ("xmlns=".to_owned(), namespace.is_empty()),
+    };
+    if canonical || start_tag.contains(&attr) {
+        w.raw(raw);
+        return;
+    }
+    w.raw(raw.get(..name_end).unwrap_or_default());
+    w.raw(" ");
+    w.raw(&attr);
+    w.raw("\"");
+    w.text(namespace);
+    w.raw("\"");
+    w.raw(raw.get(name_end..).unwrap_or_default());
+}
+
+fn canonical_prefix(prefix: &str) -> Option<&'static str> {
+    match prefix {
+        "SOAP-ENV" => Some(crate::read::SOAP_ENV),
+        "SOAP-ENC" => Some(crate::read::SOAP_ENC),
+        "xsd" => Some(crate::read::XSD),
+        "xsi" => Some(crate::read::XSI),
+        _ => None,
+    }
+}
