@@ -132,7 +132,7 @@ impl<'a> FromXml<'a> for EventCode<'a> {
         p.no_xsi_type(&elem)?;
         let text = p.text(&elem)?;
         if &*text == "X TTA VENDOR_PROVISION" {
-            p.tolerate_at(elem.offset, crate::WarningKind::VendorProvisionSpelling)?;
+            p.tolerate_in(&elem, crate::WarningKind::VendorProvisionSpelling)?;
             return Ok(Self::TtaVenderProvision);
         }
         Ok(Self::from_text(text))

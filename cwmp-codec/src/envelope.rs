@@ -453,7 +453,7 @@ impl<'a> Message<'a> {
 
 fn read_envelope<'a>(p: &mut Parser<'a>, root: Elem<'a>) -> Result<Envelope<'a>, ParseError> {
     if root.local != "Envelope" || root.ns != Ns::SoapEnv {
-        return Err(p.error_at(root.offset, ErrorKind::NotAnEnvelope));
+        return Err(p.error_in(&root, ErrorKind::NotAnEnvelope));
     }
     p.start_envelope();
     let mut header = None;
@@ -466,18 +466,18 @@ fn read_envelope<'a>(p: &mut Parser<'a>, root: Elem<'a>) -> Result<Envelope<'a>,
             (Ns::SoapEnv, "Body") if body.is_none() => body = Some(read_body(p, &child)?),
             (Ns::SoapEnv, "Header" | "Body") => {
                 let name = child.local.to_owned();
-                return Err(p.error_at(child.offset, ErrorKind::DuplicateElement(name)));
+                return Err(p.error_in(&child, ErrorKind::DuplicateElement(name)));
             }
             _ => p.skip_unknown(&child)?,
         }
     }
     let Some(body) = body else {
-        return Err(p.error_at(root.offset, ErrorKind::MissingBody));
+        return Err(p.error_in(&root, ErrorKind::MissingBody));
     };
     let header = match header {
         Some(h) => h,
         None => {
-            p.tolerate_at(root.offset, WarningKind::MissingHeader)?;
+            p.tolerate_in(&root, WarningKind::MissingHeader)?;
             Header::default()
         }
     };
@@ -487,7 +487,7 @@ fn read_envelope<'a>(p: &mut Parser<'a>, root: Elem<'a>) -> Result<Envelope<'a>,
 
 fn read_body<'a>(p: &mut Parser<'a>, elem: &Elem<'a>) -> Result<Body<'a>, ParseError> {
     let Some(method) = p.next_child(elem)? else {
-        return Err(p.error_at(elem.offset, ErrorKind::EmptyBody));
+        return Err(p.error_in(&elem, ErrorKind::EmptyBody));
     };
     let body = match method.ns {
         Ns::SoapEnv if method.local == "Fault" => Body::Fault(Fault::from_xml(p, method)?),
@@ -495,10 +495,10 @@ fn read_body<'a>(p: &mut Parser<'a>, elem: &Elem<'a>) -> Result<Body<'a>, ParseE
             if let Ns::Cwmp(_) = method.ns {
                 p.note_cwmp_namespace(method.ns);
                 if !method.prefixed {
-                    p.tolerate_at(method.offset, WarningKind::MethodInDefaultNamespace)?;
+                    p.tolerate_in(&method, WarningKind::MethodInDefaultNamespace)?;
                 }
             } else {
-                p.tolerate_at(method.offset, WarningKind::MethodWithoutNamespace)?;
+                p.tolerate_in(&method, WarningKind::MethodWithoutNamespace)?;
             }
             if Body::KNOWN_METHODS.contains(&method.local) {
                 Body::read_method(p, method)?.ok_or_else(|| p.error(ErrorKind::EmptyBody))?
@@ -509,7 +509,7 @@ fn read_body<'a>(p: &mut Parser<'a>, elem: &Elem<'a>) -> Result<Body<'a>, ParseE
         _ => unknown_method(p, &method)?,
     };
     if let Some(extra) = p.next_child(elem)? {
-        return Err(p.error_at(extra.offset, ErrorKind::MultipleBodyElements));
+        return Err(p.error_in(&extra, ErrorKind::MultipleBodyElements));
     }
     Ok(body)
 }

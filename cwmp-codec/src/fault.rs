@@ -151,8 +151,8 @@ impl<'a> FromXml<'a> for Fault<'a> {
             }
         }
         Ok(Self {
-            faultcode: faultcode.ok_or_else(|| crate::rpc::missing(p, "faultcode"))?,
-            faultstring: faultstring.ok_or_else(|| crate::rpc::missing(p, "faultstring"))?,
+            faultcode: faultcode.ok_or_else(|| crate::rpc::missing(p, &elem, "faultcode"))?,
+            faultstring: faultstring.ok_or_else(|| crate::rpc::missing(p, &elem, "faultstring"))?,
             detail,
         })
     }

@@ -97,7 +97,7 @@ impl<'a> Header<'a> {
             );
             match child.ns {
                 Ns::Cwmp(_) if known => p.note_cwmp_namespace(child.ns),
-                Ns::None if known => p.tolerate_at(child.offset, WarningKind::UnqualifiedHeader)?,
+                Ns::None if known => p.tolerate_in(&child, WarningKind::UnqualifiedHeader)?,
                 _ => {
                     let must_understand = match &child.must_understand {
                         Some(attr) => {
@@ -161,7 +161,7 @@ impl<'a> Header<'a> {
             }
         }
         if !any {
-            p.tolerate_at(elem.offset, WarningKind::EmptyHeader)?;
+            p.tolerate_in(&elem, WarningKind::EmptyHeader)?;
         }
         Ok(h)
     }

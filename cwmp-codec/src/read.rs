@@ -153,6 +153,8 @@ pub(crate) struct Elem<'a> {
     pub(crate) prefixed: bool,
     pub(crate) empty: bool,
     pub(crate) offset: usize,
+    /// Depth of the element (1 for the root), to name it in paths after it has closed.
+    pub(crate) depth: usize,
     pub(crate) xsi_type: Option<Attr<'a>>,
     pub(crate) array_type: Option<Attr<'a>>,
     pub(crate) must_understand: Option<Attr<'a>>,
@@ -257,6 +259,37 @@ impl<'a> Parser<'a> {
             }
         }
         path
+    }
+
+    /// The path of `elem`, whether or not its end tag has been read.
+    fn path_of(&self, elem: &Elem<'a>) -> String {
+        let mut path = self.path();
+        if self.stack.len() < elem.depth {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str(elem.local);
+        }
+        path
+    }
+
+    /// An error about `elem`, at its start tag.
+    pub(crate) fn error_in(&self, elem: &Elem<'a>, kind: ErrorKind) -> ParseError {
+        ParseError { offset: elem.offset, path: self.path_of(elem), kind }
+    }
+
+    /// Accepts a quirk of `elem`.
+    pub(crate) fn tolerate_in(&mut self, elem: &Elem<'a>, kind: WarningKind) -> Result<(), ParseError> {
+        if self.strict {
+            return Err(self.error_in(elem, ErrorKind::Strict(kind)));
+        }
+        if self.warnings.as_ref().is_some_and(|w| w.len() < self.limits.max_warnings) {
+            let path = self.path_of(elem);
+            if let Some(w) = self.warnings.as_mut() {
+                w.push(Warning { offset: elem.offset, path, kind });
+            }
+        }
+        Ok(())
     }
 
     pub(crate) fn error_at(&self, offset: usize, kind: ErrorKind) -> ParseError {
@@ -371,6 +404,7 @@ impl<'a> Parser<'a> {
             prefixed: prefix.is_some(),
             empty,
             offset,
+            depth,
             xsi_type: None,
             array_type: None,
             must_understand: None,
@@ -687,7 +721,7 @@ impl<'a> Parser<'a> {
 
     /// Skips an unknown element, recording that it was skipped.
     pub(crate) fn skip_unknown(&mut self, elem: &Elem<'a>) -> Result<(), ParseError> {
-        self.tolerate_at(elem.offset, WarningKind::UnknownElement)?;
+        self.tolerate_in(&elem, WarningKind::UnknownElement)?;
         self.skip(elem).map(drop)
     }
 
@@ -697,7 +731,7 @@ impl<'a> Parser<'a> {
         let start = elem.offset - self.base;
         let bytes = self.input.get(start..end - self.base).unwrap_or_default();
         std::str::from_utf8(bytes)
-            .map_err(|_| self.error_at(elem.offset, ErrorKind::Xml("invalid utf-8".into())))
+            .map_err(|_| self.error_in(&elem, ErrorKind::Xml("invalid utf-8".into())))
     }
 
     fn reader_position(&self) -> usize {
@@ -713,23 +747,23 @@ impl<'a> Parser<'a> {
     ) -> Result<T, ParseError> {
         self.no_xsi_type(elem)?;
         let text = self.text(elem)?;
-        self.parse_str(&text, elem.offset, expected, parse)
+        self.parse_str(&text, elem, expected, parse)
     }
 
     pub(crate) fn parse_str<T>(
         &mut self,
         text: &str,
-        offset: usize,
+        elem: &Elem<'a>,
         expected: &'static str,
         parse: impl FnOnce(&str) -> Option<T>,
     ) -> Result<T, ParseError> {
         let trimmed = text.trim_matches(is_xml_space);
         if trimmed.len() != text.len() {
-            self.tolerate_at(offset, WarningKind::SurroundingWhitespace)?;
+            self.tolerate_in(elem, WarningKind::SurroundingWhitespace)?;
         }
         parse(trimmed).ok_or_else(|| {
-            self.error_at(
-                offset,
+            self.error_in(
+                elem,
                 ErrorKind::InvalidValue { expected, found: crate::value::truncate(text) },
             )
         })
@@ -738,7 +772,7 @@ impl<'a> Parser<'a> {
     /// Warns about `xsi:type` on an element whose type the schema fixes.
     pub(crate) fn no_xsi_type(&mut self, elem: &Elem<'a>) -> Result<(), ParseError> {
         if elem.xsi_type.is_some() {
-            self.tolerate_at(elem.offset, WarningKind::XsiTypeOnStructural)?;
+            self.tolerate_in(&elem, WarningKind::XsiTypeOnStructural)?;
         }
         Ok(())
     }
@@ -746,7 +780,7 @@ impl<'a> Parser<'a> {
     /// Checks that a child element is unqualified, as the cwmp schemas say.
     pub(crate) fn check_unqualified(&mut self, elem: &Elem<'a>) -> Result<(), ParseError> {
         if elem.ns != Ns::None {
-            self.tolerate_at(elem.offset, WarningKind::QualifiedChild)?;
+            self.tolerate_in(&elem, WarningKind::QualifiedChild)?;
         }
         Ok(())
     }
@@ -793,18 +827,18 @@ impl<'a> FromXml<'a> for bool {
     fn from_xml(p: &mut Parser<'a>, elem: Elem<'a>) -> Result<Self, ParseError> {
         p.no_xsi_type(&elem)?;
         let text = p.text(&elem)?;
-        read_bool(p, &text, elem.offset)
+        read_bool(p, &text, &elem)
     }
 }
 
-pub(crate) fn read_bool(p: &mut Parser<'_>, text: &str, offset: usize) -> Result<bool, ParseError> {
-    p.parse_str(text, offset, "boolean", |t| {
+fn read_bool<'a>(p: &mut Parser<'a>, text: &str, elem: &Elem<'a>) -> Result<bool, ParseError> {
+    p.parse_str(text, elem, "boolean", |t| {
         let v = crate::value::parse_bool(t)?;
         Some((v, matches!(t, "true" | "false" | "1" | "0")))
     })
     .and_then(|(v, canonical)| {
         if !canonical {
-            p.tolerate_at(offset, WarningKind::BooleanCase)?;
+            p.tolerate_in(elem, WarningKind::BooleanCase)?;
         }
         Ok(v)
     })
@@ -816,7 +850,7 @@ impl<'a> FromXml<'a> for crate::value::DateTimeText<'a> {
         let text = p.text(&elem)?;
         let v = Self { text };
         if v.parsed().is_none() {
-            p.tolerate_at(elem.offset, WarningKind::NonRfc3339DateTime)?;
+            p.tolerate_in(&elem, WarningKind::NonRfc3339DateTime)?;
         }
         Ok(v)
     }
@@ -827,17 +861,17 @@ impl<'a> FromXml<'a> for crate::value::Value<'a> {
         use crate::value::XsdType;
         let xsd_type = match &elem.xsi_type {
             None => {
-                p.tolerate_at(elem.offset, WarningKind::MissingXsiType)?;
+                p.tolerate_in(&elem, WarningKind::MissingXsiType)?;
                 XsdType::String
             }
             Some(attr) if attr.value.trim_matches(is_xml_space).is_empty() => {
-                p.tolerate_at(elem.offset, WarningKind::EmptyXsiType)?;
+                p.tolerate_in(&elem, WarningKind::EmptyXsiType)?;
                 XsdType::String
             }
             Some(attr) => {
                 if p.resolve(attr.prefix, false)? != Ns::Xsi {
                     // `type` in another namespace is no xsi:type: treat as missing.
-                    p.tolerate_at(elem.offset, WarningKind::MissingXsiType)?;
+                    p.tolerate_in(&elem, WarningKind::MissingXsiType)?;
                     XsdType::String
                 } else {
                     value_type(p, &elem, attr.value.clone())?
@@ -846,12 +880,12 @@ impl<'a> FromXml<'a> for crate::value::Value<'a> {
         };
         let text = p.text(&elem)?;
         if !xsd_type.accepts(&text) {
-            p.tolerate_at(elem.offset, WarningKind::ValueTypeMismatch)?;
+            p.tolerate_in(&elem, WarningKind::ValueTypeMismatch)?;
         } else if xsd_type != XsdType::String && text.trim_matches(is_xml_space).len() != text.len()
         {
-            p.tolerate_at(elem.offset, WarningKind::SurroundingWhitespace)?;
+            p.tolerate_in(&elem, WarningKind::SurroundingWhitespace)?;
         } else if xsd_type == XsdType::Boolean && !matches!(&*text, "true" | "false" | "1" | "0") {
-            p.tolerate_at(elem.offset, WarningKind::BooleanCase)?;
+            p.tolerate_in(&elem, WarningKind::BooleanCase)?;
         }
         Ok(Self { xsd_type, text })
     }
@@ -870,7 +904,7 @@ fn value_type<'a>(
         _ => (trimmed, false),
     };
     if facet {
-        p.tolerate_at(elem.offset, WarningKind::SizeFacet)?;
+        p.tolerate_in(&elem, WarningKind::SizeFacet)?;
     }
     let (ns, local) = match name.split_once(':') {
         Some((prefix, local)) => match p.resolve(Some(prefix.as_bytes()), true) {
@@ -883,7 +917,7 @@ fn value_type<'a>(
     let known = matches!(ns, Ns::Xsd | Ns::SoapEnc);
     let t = XsdType::from_local_name(local);
     if !known || matches!(t, XsdType::Other(_)) {
-        p.tolerate_at(elem.offset, WarningKind::UnknownXsiType)?;
+        p.tolerate_in(&elem, WarningKind::UnknownXsiType)?;
     }
     Ok(match t {
         XsdType::Other(_) => XsdType::Other(match &raw {
@@ -908,7 +942,7 @@ pub(crate) fn accept_once<'a, T: FromXml<'a>>(
 ) -> Result<(), ParseError> {
     if slot.is_some() {
         let name = elem.local.to_owned();
-        return Err(p.error_at(elem.offset, ErrorKind::DuplicateElement(name)));
+        return Err(p.error_in(&elem, ErrorKind::DuplicateElement(name)));
     }
     *slot = Some(T::from_xml(p, elem)?);
     Ok(())

@@ -102,12 +102,12 @@ pub(crate) fn read_array<'a, T: ArrayItem<'a>>(
     p.no_xsi_type(&elem)?;
     let claimed = match &elem.array_type {
         None => {
-            p.tolerate_at(elem.offset, WarningKind::MissingArrayType)?;
+            p.tolerate_in(&elem, WarningKind::MissingArrayType)?;
             None
         }
         Some(attr) => {
             if p.resolve(attr.prefix, false)? != Ns::SoapEnc {
-                p.tolerate_at(elem.offset, WarningKind::ArrayTypeNamespace)?;
+                p.tolerate_in(&elem, WarningKind::ArrayTypeNamespace)?;
             }
             array_count(&attr.value)
         }
@@ -126,8 +126,7 @@ pub(crate) fn read_array<'a, T: ArrayItem<'a>>(
         }
         seen += 1;
         if seen > p.limits.max_list_items {
-            return Err(p.error_at(
-                child.offset,
+            return Err(p.error_in(&child,
                 ErrorKind::LimitExceeded { name: "max_list_items", limit: p.limits.max_list_items },
             ));
         }
@@ -139,7 +138,7 @@ pub(crate) fn read_array<'a, T: ArrayItem<'a>>(
     }
     if let Some(n) = claimed {
         if n != seen {
-            p.tolerate_at(elem.offset, WarningKind::ArrayTypeCount { claimed: n, actual: seen })?;
+            p.tolerate_in(&elem, WarningKind::ArrayTypeCount { claimed: n, actual: seen })?;
         }
     }
     Ok(items)
@@ -185,8 +184,7 @@ pub(crate) fn accept_repeated<'a, T: FromXml<'a>>(
     elem: Elem<'a>,
 ) -> Result<(), ParseError> {
     if slot.len() >= p.limits.max_list_items {
-        return Err(p.error_at(
-            elem.offset,
+        return Err(p.error_in(&elem,
             ErrorKind::LimitExceeded { name: "max_list_items", limit: p.limits.max_list_items },
         ));
     }
@@ -195,8 +193,8 @@ pub(crate) fn accept_repeated<'a, T: FromXml<'a>>(
     Ok(())
 }
 
-pub(crate) fn missing(p: &Parser<'_>, name: &'static str) -> ParseError {
-    p.error(ErrorKind::MissingElement(name))
+pub(crate) fn missing<'a>(p: &Parser<'a>, elem: &Elem<'a>, name: &'static str) -> ParseError {
+    p.error_in(elem, ErrorKind::MissingElement(name))
 }
 
 macro_rules! slot_type {
@@ -230,22 +228,22 @@ macro_rules! accept_field {
 }
 
 macro_rules! finish_field {
-    (one, $slot:ident, $p:ident, $xml:literal) => {
-        $slot.ok_or_else(|| crate::rpc::missing($p, $xml))?
+    (one, $slot:ident, $p:ident, $elem:ident, $xml:literal) => {
+        $slot.ok_or_else(|| crate::rpc::missing($p, &$elem, $xml))?
     };
-    (opt, $slot:ident, $p:ident, $xml:literal) => {
+    (opt, $slot:ident, $p:ident, $elem:ident, $xml:literal) => {
         $slot
     };
-    (array, $slot:ident, $p:ident, $xml:literal) => {
-        $slot.ok_or_else(|| crate::rpc::missing($p, $xml))?
+    (array, $slot:ident, $p:ident, $elem:ident, $xml:literal) => {
+        $slot.ok_or_else(|| crate::rpc::missing($p, &$elem, $xml))?
     };
-    (repeated, $slot:ident, $p:ident, $xml:literal) => {{
+    (repeated, $slot:ident, $p:ident, $elem:ident, $xml:literal) => {{
         if $slot.is_empty() {
-            return Err(crate::rpc::missing($p, $xml));
+            return Err(crate::rpc::missing($p, &$elem, $xml));
         }
         $slot
     }};
-    (many, $slot:ident, $p:ident, $xml:literal) => {
+    (many, $slot:ident, $p:ident, $elem:ident, $xml:literal) => {
         $slot
     };
 }
@@ -338,7 +336,7 @@ macro_rules! cwmp_struct {
                                 const IDX: usize = crate::rpc::index_of(NAMES, $xml);
                                 p.check_unqualified(&child)?;
                                 if IDX < last {
-                                    p.tolerate_at(child.offset, crate::WarningKind::OutOfOrder)?;
+                                    p.tolerate_in(&child, crate::WarningKind::OutOfOrder)?;
                                 }
                                 last = IDX;
                                 crate::rpc::accept_field!($mode, $field, p, child $(, $item)?);
@@ -347,7 +345,7 @@ macro_rules! cwmp_struct {
                         _ => p.skip_unknown(&child)?,
                     }
                 }
-                Ok(Self { $( $field: crate::rpc::finish_field!($mode, $field, p, $xml), )* })
+                Ok(Self { $( $field: crate::rpc::finish_field!($mode, $field, p, elem, $xml), )* })
             }
         }
 

@@ -97,7 +97,7 @@ fn read_parameter<'a>(
             "Name" => {
                 p.check_unqualified(&child)?;
                 if value.is_some() {
-                    p.tolerate_at(child.offset, WarningKind::OutOfOrder)?;
+                    p.tolerate_in(&child, WarningKind::OutOfOrder)?;
                 }
                 crate::read::accept_once(&mut name, p, child)?;
             }
@@ -108,11 +108,11 @@ fn read_parameter<'a>(
             _ => p.skip_unknown(&child)?,
         }
     }
-    let name = name.ok_or_else(|| crate::rpc::missing(p, "Name"))?;
+    let name = name.ok_or_else(|| crate::rpc::missing(p, &elem, "Name"))?;
     match value {
         Some(value) => Ok(Some(ParameterValueStruct { name, value })),
         None => {
-            p.tolerate_at(elem.offset, WarningKind::MissingValue)?;
+            p.tolerate_in(&elem, WarningKind::MissingValue)?;
             Ok(None)
         }
     }
@@ -120,7 +120,8 @@ fn read_parameter<'a>(
 
 impl<'a> FromXml<'a> for ParameterValueStruct<'a> {
     fn from_xml(p: &mut Parser<'a>, elem: Elem<'a>) -> Result<Self, ParseError> {
-        read_parameter(p, elem)?.ok_or_else(|| crate::rpc::missing(p, "Value"))
+        let at = elem.clone();
+        read_parameter(p, elem)?.ok_or_else(|| crate::rpc::missing(p, &at, "Value"))
     }
 }
 
@@ -429,18 +430,17 @@ pub enum Operation<'a> {
 impl<'a> FromXml<'a> for Operation<'a> {
     fn from_xml(p: &mut Parser<'a>, mut elem: Elem<'a>) -> Result<Self, ParseError> {
         let Some(attr) = elem.xsi_type.take() else {
-            return Err(crate::rpc::missing(p, "xsi:type"));
+            return Err(crate::rpc::missing(p, &elem, "xsi:type"));
         };
         let (ns, local) = p.resolve_qname_value(attr.value.trim())?;
         if !matches!(ns, Ns::Cwmp(_)) {
-            p.tolerate_at(elem.offset, WarningKind::UnknownXsiType)?;
+            p.tolerate_in(&elem, WarningKind::UnknownXsiType)?;
         }
         match local {
             "InstallOpStruct" => InstallOpStruct::from_xml(p, elem).map(Self::Install),
             "UpdateOpStruct" => UpdateOpStruct::from_xml(p, elem).map(Self::Update),
             "UninstallOpStruct" => UninstallOpStruct::from_xml(p, elem).map(Self::Uninstall),
-            other => Err(p.error_at(
-                elem.offset,
+            other => Err(p.error_in(&elem,
                 crate::ErrorKind::InvalidValue {
                     expected: "operation type",
                     found: crate::value::truncate(other),

@@ -1,12 +1,60 @@
-//! Placeholder subcommand group; filled in by its crate's work.
+//! `tta-tool cwmp`: inspect and canonicalise CWMP SOAP envelopes.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::Subcommand;
+use cwmp_codec::{Message, ReadOptions};
+
+use crate::io::{fail, print_json, read_input};
 
 #[derive(Debug, Subcommand)]
-pub(crate) enum Command {}
+pub(crate) enum Command {
+    /// Print the envelopes of an HTTP body as a JSON array (`[]` for the empty message);
+    /// warnings go to stderr.
+    Parse {
+        /// Reject every quirk the lenient reader would accept.
+        #[arg(long)]
+        strict: bool,
+        /// The file to read, or `-` for standard input.
+        file: String,
+    },
+    /// Print the canonical XML of each envelope of an HTTP body.
+    Emit {
+        /// Reject every quirk the lenient reader would accept.
+        #[arg(long)]
+        strict: bool,
+        /// The file to read, or `-` for standard input.
+        file: String,
+    },
+}
 
 pub(crate) fn run(cmd: Command) -> ExitCode {
-    match cmd {}
+    let (strict, file, emit) = match cmd {
+        Command::Parse { strict, file } => (strict, file, false),
+        Command::Emit { strict, file } => (strict, file, true),
+    };
+    let input = match read_input(&file) {
+        Ok(bytes) => bytes,
+        Err(e) => return fail(format_args!("cannot read {file}: {e}")),
+    };
+    let opts = if strict { ReadOptions::strict() } else { ReadOptions::lenient() };
+    let parsed = match Message::parse_with(&input, &opts) {
+        Ok(parsed) => parsed,
+        Err(e) => return fail(e),
+    };
+    for w in &parsed.warnings {
+        eprintln!("warning: {w}");
+    }
+    if emit {
+        let mut out = std::io::stdout().lock();
+        for env in &parsed.value.envelopes {
+            if let Err(e) = env.write_to(&mut out).and_then(|()| writeln!(out)) {
+                return fail(e);
+            }
+        }
+        ExitCode::SUCCESS
+    } else {
+        print_json(&parsed.value)
+    }
 }
