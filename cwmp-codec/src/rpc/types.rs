@@ -108,7 +108,7 @@ fn read_parameter<'a>(
             _ => p.skip_unknown(&child)?,
         }
     }
-    let name = name.ok_or_else(|| crate::rpc::missing(p, &elem, "Name"))?;
+    let name = trim_name(p, &elem, name.ok_or_else(|| crate::rpc::missing(p, &elem, "Name"))?)?;
     match value {
         Some(value) => Ok(Some(ParameterValueStruct { name, value })),
         None => {
@@ -116,6 +116,23 @@ fn read_parameter<'a>(
             Ok(None)
         }
     }
+}
+
+/// A parameter path never has surrounding whitespace; some CPEs pad it anyway.
+fn trim_name<'a>(
+    p: &mut Parser<'a>,
+    elem: &Elem<'a>,
+    name: Cow<'a, str>,
+) -> Result<Cow<'a, str>, ParseError> {
+    let trimmed = name.trim_matches(crate::read::is_xml_space);
+    if trimmed.len() == name.len() {
+        return Ok(name);
+    }
+    p.tolerate_in(elem, WarningKind::SurroundingWhitespace)?;
+    Ok(match name {
+        Cow::Borrowed(s) => Cow::Borrowed(s.trim_matches(crate::read::is_xml_space)),
+        Cow::Owned(s) => Cow::Owned(s.trim_matches(crate::read::is_xml_space).to_owned()),
+    })
 }
 
 impl<'a> FromXml<'a> for ParameterValueStruct<'a> {
