@@ -13,7 +13,10 @@ macro_rules! string_code {
         $name:ident { $( $(#[$vmeta:meta])* $var:ident = $text:literal, )* }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+        ///
+        /// Codes compare by their wire text, so `Other` holding a known code's text equals
+        /// that code.
+        #[derive(Debug, Clone)]
         #[non_exhaustive]
         pub enum $name<'a> {
             $( $(#[$vmeta])* #[doc = concat!("`", $text, "`")] $var, )*
@@ -51,6 +54,20 @@ macro_rules! string_code {
 
             #[cfg(feature = "arbitrary")]
             const KNOWN: &'static [&'static str] = &[$($text),*];
+        }
+
+        impl PartialEq for $name<'_> {
+            fn eq(&self, other: &Self) -> bool {
+                self.as_str() == other.as_str()
+            }
+        }
+
+        impl Eq for $name<'_> {}
+
+        impl std::hash::Hash for $name<'_> {
+            fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+                self.as_str().hash(state);
+            }
         }
 
         impl std::fmt::Display for $name<'_> {
@@ -96,6 +113,11 @@ macro_rules! string_code {
 
 string_code! {
     /// An Inform `EventCode` (TR-069 3.7.1.5, plus the TTA provisioning events).
+    ///
+    /// The TTA events match the vendor event pattern of the CWMP 1.2 schema (`X \S+ .+`) but
+    /// not that of CWMP 1.0 and 1.1 (`X [0-9A-F]{6} .*`, an OUI first): an Inform carrying one
+    /// validates only in the `cwmp-1-2` namespace, although the standard's examples use
+    /// `cwmp-1-0`. The codec reads and writes them in any namespace.
     EventCode {
         Bootstrap = "0 BOOTSTRAP",
         Boot = "1 BOOT",

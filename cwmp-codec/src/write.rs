@@ -8,8 +8,8 @@ use crate::value::{DateTime, DateTimeText, Value, XsdType};
 ///
 /// ```
 /// use cwmp_codec::WriteOptions;
-/// let opts = WriteOptions { numeric_booleans: true, ..WriteOptions::default() };
-/// assert!(!opts.expand_empty_elements);
+/// let opts = WriteOptions::default().with_numeric_booleans(true);
+/// assert!(opts.numeric_booleans && !opts.expand_empty_elements);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -20,6 +20,29 @@ pub struct WriteOptions {
     pub no_fractional_seconds: bool,
     /// Write empty elements as `<X></X>` rather than `<X/>` (some CPE parsers need it).
     pub expand_empty_elements: bool,
+}
+
+impl WriteOptions {
+    /// These options with `numeric_booleans` set.
+    #[must_use]
+    pub fn with_numeric_booleans(mut self, on: bool) -> Self {
+        self.numeric_booleans = on;
+        self
+    }
+
+    /// These options with `no_fractional_seconds` set.
+    #[must_use]
+    pub fn with_no_fractional_seconds(mut self, on: bool) -> Self {
+        self.no_fractional_seconds = on;
+        self
+    }
+
+    /// These options with `expand_empty_elements` set.
+    #[must_use]
+    pub fn with_expand_empty_elements(mut self, on: bool) -> Self {
+        self.expand_empty_elements = on;
+        self
+    }
 }
 
 /// The writer state: the output buffer and the options.
