@@ -881,7 +881,8 @@ impl<'a> FromXml<'a> for crate::value::Value<'a> {
         let text = p.text(&elem)?;
         if !xsd_type.accepts(&text) {
             p.tolerate_in(&elem, WarningKind::ValueTypeMismatch)?;
-        } else if xsd_type != XsdType::String && text.trim_matches(is_xml_space).len() != text.len()
+        } else if !matches!(xsd_type, XsdType::String | XsdType::Other(_))
+            && text.trim_matches(is_xml_space).len() != text.len()
         {
             p.tolerate_in(&elem, WarningKind::SurroundingWhitespace)?;
         } else if xsd_type == XsdType::Boolean && !matches!(&*text, "true" | "false" | "1" | "0") {

@@ -167,7 +167,9 @@ impl IntoOwned for ParameterValueStruct<'_> {
 #[cfg(feature = "arbitrary")]
 impl<'a> crate::arb::Arb<'a> for ParameterValueStruct<'a> {
     fn arb(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
-        Ok(Self { name: crate::arb::Arb::arb(u)?, value: crate::arb::Arb::arb(u)? })
+        // Names are paths: the reader trims surrounding whitespace from them.
+        let name = crate::arb::text(u)?.trim_matches(crate::read::is_xml_space).to_owned();
+        Ok(Self { name: Cow::Owned(name), value: crate::arb::Arb::arb(u)? })
     }
 }
 
