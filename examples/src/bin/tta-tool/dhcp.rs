@@ -1,12 +1,215 @@
-//! Placeholder subcommand group; filled in by its crate's work.
+//! `tta-tool dhcp`: decode and build DHCP options 43, 60 and 125.
 
 use std::process::ExitCode;
 
-use clap::Subcommand;
+use clap::{Args, Subcommand, ValueEnum};
+use dhcp_tta_options::{
+    AcsOptions, DhcpOption, Limits, Option43, OptionsField, Provider, ProviderList, Tr111,
+    VendorInfo, classify, detect, tr098,
+};
+use serde_json::{Value, json};
+
+use crate::io::{fail, print_json};
 
 #[derive(Debug, Subcommand)]
-pub(crate) enum Command {}
+pub(crate) enum Command {
+    /// Decode an option-43 value (hex or text) or a whole options field; prints JSON.
+    Decode(DecodeArgs),
+    /// Build an option-43 provider list; prints it as hex, text or TR-098 base64.
+    Encode(EncodeArgs),
+}
+
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false)]
+pub(crate) struct DecodeArgs {
+    /// Option-43 value as hex (spaces and colons allowed).
+    #[arg(long)]
+    hex: Option<String>,
+    /// Option-43 value as text (the TTA form; also an `X_TTA_ProviderInfos` value).
+    #[arg(long)]
+    text: Option<String>,
+    /// A whole options field as hex (after the magic cookie), RFC 3396 pieces joined.
+    #[arg(long)]
+    options_hex: Option<String>,
+    /// A whole BOOTP/DHCP message, binary, from a file or `-` for standard input; option 52
+    /// (`file`/`sname` overload) is followed.
+    #[arg(long, value_name = "PATH")]
+    message: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum Format {
+    /// The option value as hex.
+    Hex,
+    /// The canonical text.
+    Text,
+    /// Base64, the TR-098 `DHCPOption.{i}.Value` (at most 255 bytes).
+    Base64,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct EncodeArgs {
+    /// One provider entry, `ID,URL,NTP`, in list order (repeat for more).
+    #[arg(long = "provider", value_name = "ID,URL,NTP", required = true)]
+    providers: Vec<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "hex")]
+    format: Format,
+}
 
 pub(crate) fn run(cmd: Command) -> ExitCode {
-    match cmd {}
+    match cmd {
+        Command::Decode(args) => decode(&args),
+        Command::Encode(args) => encode(&args),
+    }
+}
+
+fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
+    let digits: Vec<u8> = text
+        .bytes()
+        .filter(|b| !b.is_ascii_whitespace() && *b != b':')
+        .collect();
+    if !digits.len().is_multiple_of(2) {
+        return Err("hex: odd number of digits".into());
+    }
+    digits
+        .chunks(2)
+        .map(|pair| {
+            std::str::from_utf8(pair)
+                .ok()
+                .and_then(|s| u8::from_str_radix(s, 16).ok())
+                .ok_or_else(|| format!("hex: invalid digits {:?}", String::from_utf8_lossy(pair)))
+        })
+        .collect()
+}
+
+fn to_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn providers_json(list: &ProviderList<'_>) -> Value {
+    list.iter()
+        .map(|p| {
+            json!({
+                "id": p.id(),
+                "provisioning_url": p.provisioning_url(),
+                "ntp_server": p.ntp_server(),
+            })
+        })
+        .collect()
+}
+
+fn acs_json(acs: &AcsOptions<'_>) -> Value {
+    json!({
+        "acs_url": acs.acs_url(),
+        "provisioning_code": acs.provisioning_code(),
+        "retry_min_wait": acs.retry_min_wait(),
+        "retry_multiplier": acs.retry_multiplier(),
+        "other": acs.other().iter().map(|s| json!({"code": s.code(), "hex": to_hex(s.data())})).collect::<Vec<_>>(),
+    })
+}
+
+fn option43_json(value: &[u8]) -> Result<Value, String> {
+    let detection = detect(value);
+    let mut out = match Option43::parse(value).map_err(|e| e.to_string())? {
+        Option43::Tta { providers } => json!({ "providers": providers_json(&providers) }),
+        Option43::Tr069 { suboptions } => json!({ "suboptions": acs_json(&suboptions) }),
+        _ => json!({}),
+    };
+    out["form"] = json!(detection.form);
+    out["certain"] = json!(detection.certain);
+    Ok(out)
+}
+
+fn option125_json(value: &[u8]) -> Result<Value, String> {
+    let info = VendorInfo::parse(value).map_err(|e| e.to_string())?;
+    let blocks: Vec<Value> = info
+        .blocks()
+        .iter()
+        .map(|b| {
+            json!({
+                "enterprise": b.enterprise(),
+                "suboptions": b.suboptions().iter().map(|s| json!({"code": s.code(), "hex": to_hex(s.data())})).collect::<Vec<_>>(),
+            })
+        })
+        .collect();
+    let tr111 = Tr111::from_vendor_info(&info).map_err(|e| e.to_string())?;
+    Ok(json!({ "blocks": blocks, "tr111": tr111 }))
+}
+
+fn options_json(field: &OptionsField<'_>) -> Result<Value, String> {
+    let mut options = Vec::new();
+    for opt in field.options() {
+        let value = opt.value();
+        let mut o = json!({ "code": opt.code(), "hex": to_hex(&value) });
+        match opt {
+            DhcpOption::VendorSpecific(v) => {
+                o["option43"] = option43_json(v).map_err(|e| format!("option 43: {e}"))?;
+            }
+            DhcpOption::VendorClass(v) => {
+                o["text"] = json!(String::from_utf8_lossy(v));
+                o["client_kind"] = json!(classify(v));
+            }
+            DhcpOption::VendorIdentifying(v) => {
+                o["option125"] = option125_json(v).map_err(|e| format!("option 125: {e}"))?;
+            }
+            other => o["value"] = json!(other),
+        }
+        options.push(o);
+    }
+    Ok(json!({ "options": options }))
+}
+
+fn decode(args: &DecodeArgs) -> ExitCode {
+    let result = if let Some(hex) = &args.hex {
+        parse_hex(hex).and_then(|v| option43_json(&v))
+    } else if let Some(text) = &args.text {
+        option43_json(text.as_bytes())
+    } else if let Some(hex) = &args.options_hex {
+        parse_hex(hex).and_then(|bytes| {
+            let field = OptionsField::parse(&bytes).map_err(|e| e.to_string())?;
+            options_json(&field)
+        })
+    } else if let Some(path) = &args.message {
+        crate::io::read_input(path)
+            .map_err(|e| format!("{path}: {e}"))
+            .and_then(|bytes| {
+                let field = OptionsField::parse_message(&bytes, &Limits::default())
+                    .map_err(|e| e.to_string())?;
+                options_json(&field)
+            })
+    } else {
+        Err("nothing to decode".into())
+    };
+    match result {
+        Ok(v) => print_json(&v),
+        Err(e) => fail(e),
+    }
+}
+
+fn encode(args: &EncodeArgs) -> ExitCode {
+    let mut providers = Vec::new();
+    for (i, p) in args.providers.iter().enumerate() {
+        let fields: Vec<&str> = p.splitn(3, ',').collect();
+        let [id, url, ntp] = fields[..] else {
+            return fail(format!("provider {i}: expected ID,URL,NTP"));
+        };
+        match Provider::new(id, url, ntp) {
+            Ok(p) => providers.push(p),
+            Err(e) => return fail(format!("provider {i}: {e}")),
+        }
+    }
+    let list = match ProviderList::new(providers) {
+        Ok(l) => l,
+        Err(e) => return fail(e),
+    };
+    match args.format {
+        Format::Hex => println!("{}", to_hex(&list.to_vec())),
+        Format::Text => println!("{list}"),
+        Format::Base64 => match tr098::encode_value(&list.to_vec()) {
+            Ok(b) => println!("{b}"),
+            Err(e) => return fail(e),
+        },
+    }
+    ExitCode::SUCCESS
 }

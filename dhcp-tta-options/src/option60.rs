@@ -1,0 +1,148 @@
+//! Option 60, the vendor class identifier: what an STB sends, and what a server sees.
+
+use alloc::borrow::Cow;
+use alloc::vec::Vec;
+
+use crate::error::{InvalidValue, ParseError, ParseErrorKind};
+
+/// The vendor class a TTA IPTV terminal sends in every DISCOVER and REQUEST.
+pub const IPTV_DEVICE: &str = "IPTV Device";
+
+/// The marker of a TR-069 device's vendor class (TR-069 section 3.1): `dslforum.org` anywhere.
+pub const TR069_MARKER: &str = "dslforum.org";
+
+/// What kind of client a vendor class names.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+pub enum ClientKind {
+    /// A TTA IPTV terminal: `IPTV Device`.
+    TtaIptv,
+    /// A TR-069 device: `dslforum.org` appears in the class.
+    Tr069,
+    /// Anything else.
+    Other,
+}
+
+/// Classifies a received vendor class.
+///
+/// `IPTV Device` matches exactly, with trailing NUL bytes ignored (servers and clients that send
+/// the C string's terminator). `dslforum.org` matches anywhere, in any ASCII case.
+#[must_use]
+pub fn classify(value: &[u8]) -> ClientKind {
+    let mut end = value.len();
+    while end > 0 && value[end - 1] == 0 {
+        end -= 1;
+    }
+    if &value[..end] == IPTV_DEVICE.as_bytes() {
+        ClientKind::TtaIptv
+    } else if value
+        .windows(TR069_MARKER.len())
+        .any(|w| w.eq_ignore_ascii_case(TR069_MARKER.as_bytes()))
+    {
+        ClientKind::Tr069
+    } else {
+        ClientKind::Other
+    }
+}
+
+/// An option-60 value.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct VendorClass<'a> {
+    value: Cow<'a, [u8]>,
+}
+
+impl<'a> VendorClass<'a> {
+    /// `IPTV Device`, the class a TTA terminal sends.
+    #[must_use]
+    pub fn iptv_device() -> VendorClass<'static> {
+        VendorClass {
+            value: Cow::Borrowed(IPTV_DEVICE.as_bytes()),
+        }
+    }
+
+    /// Builds a class from bytes (RFC 2132: at least one byte).
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidValue`] when empty.
+    pub fn new(value: impl Into<Cow<'a, [u8]>>) -> Result<Self, InvalidValue> {
+        let value = value.into();
+        if value.is_empty() {
+            return Err(InvalidValue::new("vendor class", "empty"));
+        }
+        Ok(VendorClass { value })
+    }
+
+    /// Parses a received value (the whole option data).
+    ///
+    /// # Errors
+    ///
+    /// [`ParseErrorKind::BadLength`] when empty.
+    pub fn parse(value: &'a [u8]) -> Result<Self, ParseError> {
+        if value.is_empty() {
+            return Err(ParseError::new(
+                0,
+                ParseErrorKind::BadLength {
+                    code: 60,
+                    len: 0,
+                    expected: "at least 1",
+                },
+            ));
+        }
+        Ok(VendorClass {
+            value: Cow::Borrowed(value),
+        })
+    }
+
+    /// The raw class.
+    #[must_use]
+    pub fn as_bytes(&self) -> &[u8] {
+        &self.value
+    }
+
+    /// What kind of client this class names; see [`classify`].
+    #[must_use]
+    pub fn kind(&self) -> ClientKind {
+        classify(&self.value)
+    }
+
+    /// The option value.
+    #[must_use]
+    pub fn to_vec(&self) -> Vec<u8> {
+        self.value.to_vec()
+    }
+
+    /// Copies borrowed bytes so the value outlives its input.
+    #[must_use]
+    pub fn into_owned(self) -> VendorClass<'static> {
+        VendorClass {
+            value: Cow::Owned(self.value.into_owned()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classification_table() {
+        let table: &[(&[u8], ClientKind)] = &[
+            (b"IPTV Device", ClientKind::TtaIptv),
+            (b"IPTV Device\0", ClientKind::TtaIptv),
+            (b"iptv device", ClientKind::Other),
+            (b"IPTV Device2", ClientKind::Other),
+            (b"dslforum.org", ClientKind::Tr069),
+            (b"vendor-x DSLForum.org/TR-069", ClientKind::Tr069),
+            (b"MSFT 5.0", ClientKind::Other),
+            (b"", ClientKind::Other),
+        ];
+        for (value, kind) in table {
+            assert_eq!(classify(value), *kind, "{value:?}");
+        }
+        assert_eq!(VendorClass::iptv_device().kind(), ClientKind::TtaIptv);
+        assert!(VendorClass::parse(b"").is_err());
+    }
+}
