@@ -98,6 +98,9 @@ pub struct UnknownMethod<'a> {
     pub namespace: Cow<'a, str>,
     /// The element's XML text, start tag to end tag.
     pub raw: Cow<'a, str>,
+    /// The namespace declarations in scope where it stood (see
+    /// [`UnknownHeader::in_scope`](crate::UnknownHeader::in_scope)).
+    pub in_scope: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
 
 impl UnknownMethod<'_> {
@@ -108,6 +111,7 @@ impl UnknownMethod<'_> {
             name: IntoOwned::into_owned(self.name),
             namespace: IntoOwned::into_owned(self.namespace),
             raw: IntoOwned::into_owned(self.raw),
+            in_scope: crate::header::owned_bindings(self.in_scope),
         }
     }
 }
@@ -154,7 +158,7 @@ macro_rules! bodies {
                 match self {
                     $( Self::$var(v) => v.to_xml(w, concat!("cwmp:", $wire)), )*
                     Self::Fault(f) => f.to_xml(w, "SOAP-ENV:Fault"),
-                    Self::Unknown(m) => crate::header::write_raw_element(w, &m.raw, &m.namespace),
+                    Self::Unknown(m) => crate::header::write_raw_element(w, &m.raw, &m.in_scope),
                 }
             }
 
@@ -515,9 +519,11 @@ fn read_body<'a>(p: &mut Parser<'a>, elem: &Elem<'a>) -> Result<Body<'a>, ParseE
 }
 
 fn unknown_method<'a>(p: &mut Parser<'a>, method: &Elem<'a>) -> Result<Body<'a>, ParseError> {
+    let in_scope = p.outer_bindings(method);
     Ok(Body::Unknown(UnknownMethod {
         name: Cow::Borrowed(method.local),
         namespace: Cow::Borrowed(method.ns.uri()),
         raw: Cow::Borrowed(p.raw(method)?),
+        in_scope,
     }))
 }

@@ -46,6 +46,10 @@ pub enum ErrorKind {
     /// A character reference that names no valid XML character.
     #[error("invalid character reference &{0};")]
     InvalidCharRef(String),
+    /// A character XML 1.0 does not allow (C0 controls other than tab, line feed and carriage
+    /// return), raw or as a reference.
+    #[error("character U+{0:04X} is not allowed in xml")]
+    IllegalCharacter(u32),
     /// A namespace prefix with no declaration in scope.
     #[error("unbound namespace prefix {0}")]
     UnboundPrefix(String),

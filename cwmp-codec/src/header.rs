@@ -4,6 +4,7 @@ use std::borrow::Cow;
 
 use crate::error::{ParseError, WarningKind};
 use crate::read::{Elem, FromXml, Ns, Parser};
+use crate::rpc::IntoOwned;
 use crate::write::XmlWriter;
 
 /// The SOAP Header of a CWMP envelope.
@@ -44,6 +45,10 @@ pub struct UnknownHeader<'a> {
     pub must_understand: bool,
     /// The element's XML text, start tag to end tag.
     pub raw: Cow<'a, str>,
+    /// The namespace declarations in scope where it stood, made outside it, as
+    /// (prefix, URI); an empty prefix is the default namespace. The writer adds those `raw`
+    /// does not declare itself, so the element stays well-formed wherever it is written.
+    pub in_scope: Vec<(Cow<'a, str>, Cow<'a, str>)>,
 }
 
 impl<'a> Header<'a> {
@@ -61,7 +66,6 @@ impl<'a> Header<'a> {
     /// Converts any borrowed text into owned data.
     #[must_use]
     pub fn into_owned(self) -> Header<'static> {
-        use crate::rpc::IntoOwned;
         Header {
             id: IntoOwned::into_owned(self.id),
             hold_requests: self.hold_requests,
@@ -77,6 +81,7 @@ impl<'a> Header<'a> {
                     name: IntoOwned::into_owned(h.name),
                     must_understand: h.must_understand,
                     raw: IntoOwned::into_owned(h.raw),
+                    in_scope: owned_bindings(h.in_scope),
                 })
                 .collect(),
         }
@@ -108,8 +113,9 @@ impl<'a> Header<'a> {
                     };
                     let namespace = Cow::Borrowed(child.ns.uri());
                     let name = Cow::Borrowed(child.local);
+                    let in_scope = p.outer_bindings(&child);
                     let raw = Cow::Borrowed(p.raw(&child)?);
-                    h.unknown.push(UnknownHeader { namespace, name, must_understand, raw });
+                    h.unknown.push(UnknownHeader { namespace, name, must_understand, raw, in_scope });
                     continue;
                 }
             }
@@ -199,41 +205,48 @@ impl<'a> Header<'a> {
             w.end("cwmp:UseCWMPVersion");
         }
         for h in &self.unknown {
-            write_raw_element(w, &h.raw, &h.namespace);
+            write_raw_element(w, &h.raw, &h.in_scope);
         }
         w.end("SOAP-ENV:Header");
     }
 }
 
-/// Writes an element kept raw. Its own prefix was declared somewhere in the input it came
-/// from; unless its start tag declares it itself, the declaration is added there so the output
-/// stays well-formed. Prefixes its content borrows from outside (other than the five the
-/// canonical root declares) cannot be recovered.
-pub(crate) fn write_raw_element(w: &mut XmlWriter<'_>, raw: &str, namespace: &str) {
-    let tag_end = raw.find(|c: char| c == '>' || c == '/' || c.is_ascii_whitespace());
-    let (Some(name_end), Some(rest)) = (tag_end, raw.strip_prefix('<')) else {
-        w.raw(raw);
-        return;
-    };
-    let qname = rest.get(..name_end.saturating_sub(1)).unwrap_or_default();
+pub(crate) fn owned_bindings(
+    bindings: Vec<(Cow<'_, str>, Cow<'_, str>)>,
+) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
+    bindings.into_iter().map(|(p, u)| (IntoOwned::into_owned(p), IntoOwned::into_owned(u))).collect()
+}
+
+/// Writes an element kept raw, adding to its start tag the declarations from `in_scope` that
+/// it does not make itself and that the canonical root does not already make the same way.
+pub(crate) fn write_raw_element(
+    w: &mut XmlWriter<'_>,
+    raw: &str,
+    in_scope: &[(Cow<'_, str>, Cow<'_, str>)],
+) {
+    let name_end = raw
+        .char_indices()
+        .skip(1)
+        .find(|&(_, c)| c == '>' || c == '/' || c.is_ascii_whitespace())
+        .map_or(raw.len(), |(i, _)| i);
     let start_tag = raw.get(..raw.find('>').unwrap_or(raw.len())).unwrap_or_default();
-    let (attr, canonical) = match qname.split_once(':') {
-        Some((prefix, _)) => {
-            let bound = if prefix == "cwmp" { Some(w.cwmp_ns) } else { canonical_prefix(prefix) };
-            (format!("xmlns:{prefix}="), bound == Some(namespace))
-        }
-        None => ("xmlns=".to_owned(), namespace.is_empty()),
-    };
-    if canonical || start_tag.contains(&attr) {
-        w.raw(raw);
-        return;
-    }
     w.raw(raw.get(..name_end).unwrap_or_default());
-    w.raw(" ");
-    w.raw(&attr);
-    w.raw("\"");
-    w.text(namespace);
-    w.raw("\"");
+    for (prefix, uri) in in_scope {
+        let attr = if prefix.is_empty() { "xmlns=".to_owned() } else { format!("xmlns:{prefix}=") };
+        let root = match &**prefix {
+            "" => Some(""),
+            "cwmp" => Some(w.cwmp_ns),
+            p => canonical_prefix(p),
+        };
+        if root == Some(&**uri) || start_tag.contains(&attr) {
+            continue;
+        }
+        w.raw(" ");
+        w.raw(&attr);
+        w.raw("\"");
+        w.attr_text(uri);
+        w.raw("\"");
+    }
     w.raw(raw.get(name_end..).unwrap_or_default());
 }
 

@@ -606,6 +606,7 @@ impl<'a> Parser<'a> {
             let piece: Cow<'a, str> = match self.next_event()? {
                 Event::Text(t) => {
                     let s = t.into_inner();
+                    self.check_chars(&s)?;
                     if memchr::memchr(b'\r', s.as_bytes()).is_some() {
                         self.tolerate(WarningKind::CarriageReturn)?;
                         Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
@@ -616,7 +617,9 @@ impl<'a> Parser<'a> {
                 Event::GeneralRef(r) => Cow::Owned(self.resolve_reference(&r)?.to_string()),
                 Event::CData(c) => {
                     self.tolerate(WarningKind::CData)?;
-                    c.into_inner()
+                    let s = c.into_inner();
+                    self.check_chars(&s)?;
+                    s
                 }
                 Event::End(e) => {
                     self.close(e.name().as_ref().as_bytes())?;
@@ -658,6 +661,14 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Rejects the C0 controls XML 1.0 forbids (quick-xml passes them through).
+    fn check_chars(&self, text: &str) -> Result<(), ParseError> {
+        match text.bytes().find(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
+            Some(b) => Err(self.error(ErrorKind::IllegalCharacter(u32::from(b)))),
+            None => Ok(()),
+        }
+    }
+
     fn resolve_reference(&mut self, r: &BytesRef<'_>) -> Result<char, ParseError> {
         if r.is_char_ref() {
             let name = || r.to_string();
@@ -665,6 +676,9 @@ impl<'a> Parser<'a> {
                 Ok(Some(c)) => c,
                 _ => return Err(self.error(ErrorKind::InvalidCharRef(name()))),
             };
+            if u32::from(c) < 0x20 && !matches!(c, '\t' | '\n' | '\r') {
+                return Err(self.error(ErrorKind::IllegalCharacter(u32::from(c))));
+            }
             // Canonical output writes a carriage return as a reference (a literal one would
             // be read back as a line feed), so that one is not a quirk.
             if c != '\r' {
@@ -714,7 +728,9 @@ impl<'a> Parser<'a> {
                 Event::Empty(s) => {
                     self.open(&s, true)?;
                 }
-                Event::Text(_) | Event::CData(_) | Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) => self.check_chars(&t)?,
+                Event::CData(c) => self.check_chars(&c)?,
+                Event::Comment(_) | Event::PI(_) => {}
             }
         }
     }
@@ -732,6 +748,20 @@ impl<'a> Parser<'a> {
         let bytes = self.input.get(start..end - self.base).unwrap_or_default();
         std::str::from_utf8(bytes)
             .map_err(|_| self.error_in(&elem, ErrorKind::Xml("invalid utf-8".into())))
+    }
+
+    /// The namespace declarations in scope at `elem` that were made outside it, innermost
+    /// first, as (prefix, URI) with an empty prefix for the default namespace: what a raw copy
+    /// of the element needs to be written anywhere else.
+    pub(crate) fn outer_bindings(&self, elem: &Elem<'a>) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
+        let mut out: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::new();
+        for b in self.bindings.iter().rev().filter(|b| b.depth < elem.depth) {
+            let prefix = std::str::from_utf8(b.prefix).unwrap_or_default();
+            if !out.iter().any(|(p, _)| p == prefix) {
+                out.push((Cow::Borrowed(prefix), Cow::Borrowed(b.ns.uri())));
+            }
+        }
+        out
     }
 
     fn reader_position(&self) -> usize {

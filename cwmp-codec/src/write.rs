@@ -119,6 +119,29 @@ impl XmlWriter<'_> {
         self.out.extend_from_slice(bytes.get(last..).unwrap_or_default());
     }
 
+    /// Escaped text inside a double-quoted attribute value.
+    pub(crate) fn attr_text(&mut self, text: &str) {
+        if !text.bytes().any(|b| matches!(b, b'"' | b'<' | b'&' | 0..=0x1F)) {
+            self.raw(text);
+            return;
+        }
+        for c in text.chars() {
+            match c {
+                '"' => self.raw("&quot;"),
+                '<' => self.raw("&lt;"),
+                '&' => self.raw("&amp;"),
+                '\t' => self.raw("&#x9;"),
+                '\n' => self.raw("&#xA;"),
+                '\r' => self.raw("&#xD;"),
+                '\0'..='\u{1F}' => self.raw("\u{FFFD}"),
+                c => {
+                    let mut buf = [0u8; 4];
+                    self.raw(c.encode_utf8(&mut buf));
+                }
+            }
+        }
+    }
+
     pub(crate) fn u64(&mut self, name: &str, v: u64) {
         self.start(name);
         let mut buf = [0u8; 20];
@@ -171,7 +194,7 @@ impl XmlWriter<'_> {
         self.out.push(b'<');
         self.raw(name);
         self.raw(" xsi:type=\"xsd:");
-        self.raw(v.xsd_type.local_name());
+        self.attr_text(v.xsd_type.local_name());
         self.raw("\"");
         let text: Cow<'_, str> = match &v.xsd_type {
             XsdType::Boolean if self.opts.numeric_booleans => match v.as_bool() {
