@@ -1,5 +1,47 @@
+//! Any bytes: `Message::parse` never panics, and every envelope it reads survives a canonical
+//! write and a second parse unchanged.
+//!
+//! Envelopes that keep unknown content raw (unknown header entries, an unknown method) are
+//! checked for a write fixpoint instead of equality: writing a raw element may add the
+//! namespace declaration its prefix needs, so its `raw` text can change once.
 #![no_main]
 
+use cwmp_codec::{Body, Envelope, Message};
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|_data: &[u8]| {});
+fn keeps_raw(env: &Envelope<'_>) -> bool {
+    !env.header.unknown.is_empty() || matches!(env.body, Body::Unknown(_))
+}
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(msg) = Message::parse(data) else {
+        return;
+    };
+    for first in &msg.envelopes {
+        let written = first.to_vec();
+        let second = match Envelope::parse(&written) {
+            Ok(e) => e,
+            Err(err) => panic!(
+                "the canonical form of a parsed envelope does not parse: {err}\n{}",
+                String::from_utf8_lossy(&written)
+            ),
+        };
+        if keeps_raw(first) || keeps_raw(&second) {
+            let again = second.to_vec();
+            let third = match Envelope::parse(&again) {
+                Ok(e) => e,
+                Err(err) => panic!(
+                    "the second canonical form does not parse: {err}\n{}",
+                    String::from_utf8_lossy(&again)
+                ),
+            };
+            assert_eq!(
+                String::from_utf8_lossy(&third.to_vec()),
+                String::from_utf8_lossy(&again),
+                "writing is not a fixpoint"
+            );
+        } else {
+            assert_eq!(&second, first, "{}", String::from_utf8_lossy(&written));
+        }
+    }
+});
