@@ -303,18 +303,24 @@ impl crate::rpc::IntoOwned for FaultCode {
     }
 }
 
+// The variants come from a macro table, where `#[default]` cannot be placed.
+#[allow(clippy::derivable_impls)]
 impl Default for FaultCode {
     fn default() -> Self {
         Self::InternalError
     }
 }
 
+// The variants come from a macro table, where `#[default]` cannot be placed.
+#[allow(clippy::derivable_impls)]
 impl Default for EventCode<'_> {
     fn default() -> Self {
         Self::Boot
     }
 }
 
+// The variants come from a macro table, where `#[default]` cannot be placed.
+#[allow(clippy::derivable_impls)]
 impl Default for FileType<'_> {
     fn default() -> Self {
         Self::FirmwareUpgradeImage

@@ -491,7 +491,7 @@ fn read_envelope<'a>(p: &mut Parser<'a>, root: Elem<'a>) -> Result<Envelope<'a>,
 
 fn read_body<'a>(p: &mut Parser<'a>, elem: &Elem<'a>) -> Result<Body<'a>, ParseError> {
     let Some(method) = p.next_child(elem)? else {
-        return Err(p.error_in(&elem, ErrorKind::EmptyBody));
+        return Err(p.error_in(elem, ErrorKind::EmptyBody));
     };
     let body = match method.ns {
         Ns::SoapEnv if method.local == "Fault" => Body::Fault(Fault::from_xml(p, method)?),

@@ -167,7 +167,7 @@ impl<'a> Header<'a> {
             }
         }
         if !any {
-            p.tolerate_in(&elem, WarningKind::EmptyHeader)?;
+            p.tolerate_in(elem, WarningKind::EmptyHeader)?;
         }
         Ok(h)
     }

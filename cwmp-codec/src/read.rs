@@ -737,7 +737,7 @@ impl<'a> Parser<'a> {
 
     /// Skips an unknown element, recording that it was skipped.
     pub(crate) fn skip_unknown(&mut self, elem: &Elem<'a>) -> Result<(), ParseError> {
-        self.tolerate_in(&elem, WarningKind::UnknownElement)?;
+        self.tolerate_in(elem, WarningKind::UnknownElement)?;
         self.skip(elem).map(drop)
     }
 
@@ -747,7 +747,7 @@ impl<'a> Parser<'a> {
         let start = elem.offset - self.base;
         let bytes = self.input.get(start..end - self.base).unwrap_or_default();
         std::str::from_utf8(bytes)
-            .map_err(|_| self.error_in(&elem, ErrorKind::Xml("invalid utf-8".into())))
+            .map_err(|_| self.error_in(elem, ErrorKind::Xml("invalid utf-8".into())))
     }
 
     /// The namespace declarations in scope at `elem` that were made outside it, innermost
@@ -802,7 +802,7 @@ impl<'a> Parser<'a> {
     /// Warns about `xsi:type` on an element whose type the schema fixes.
     pub(crate) fn no_xsi_type(&mut self, elem: &Elem<'a>) -> Result<(), ParseError> {
         if elem.xsi_type.is_some() {
-            self.tolerate_in(&elem, WarningKind::XsiTypeOnStructural)?;
+            self.tolerate_in(elem, WarningKind::XsiTypeOnStructural)?;
         }
         Ok(())
     }
@@ -810,7 +810,7 @@ impl<'a> Parser<'a> {
     /// Checks that a child element is unqualified, as the cwmp schemas say.
     pub(crate) fn check_unqualified(&mut self, elem: &Elem<'a>) -> Result<(), ParseError> {
         if elem.ns != Ns::None {
-            self.tolerate_in(&elem, WarningKind::QualifiedChild)?;
+            self.tolerate_in(elem, WarningKind::QualifiedChild)?;
         }
         Ok(())
     }
@@ -935,7 +935,7 @@ fn value_type<'a>(
         _ => (trimmed, false),
     };
     if facet {
-        p.tolerate_in(&elem, WarningKind::SizeFacet)?;
+        p.tolerate_in(elem, WarningKind::SizeFacet)?;
     }
     let (ns, local) = match name.split_once(':') {
         Some((prefix, local)) => match p.resolve(Some(prefix.as_bytes()), true) {
@@ -948,7 +948,7 @@ fn value_type<'a>(
     let known = matches!(ns, Ns::Xsd | Ns::SoapEnc);
     let t = XsdType::from_local_name(local);
     if !known || matches!(t, XsdType::Other(_)) {
-        p.tolerate_in(&elem, WarningKind::UnknownXsiType)?;
+        p.tolerate_in(elem, WarningKind::UnknownXsiType)?;
     }
     Ok(match t {
         XsdType::Other(_) => XsdType::Other(match &raw {

@@ -97,7 +97,7 @@ impl XsdType<'_> {
             Self::Boolean => parse_bool(t).is_some(),
             Self::DateTime => DateTime::parse(t).is_some(),
             Self::Base64 => is_base64(t),
-            Self::HexBinary => t.len() % 2 == 0 && t.bytes().all(|b| b.is_ascii_hexdigit()),
+            Self::HexBinary => t.len().is_multiple_of(2) && t.bytes().all(|b| b.is_ascii_hexdigit()),
         }
     }
 }
@@ -128,7 +128,7 @@ fn is_base64(text: &str) -> bool {
             _ => return false,
         }
     }
-    pad <= 2 && n % 4 == 0
+    pad <= 2 && n.is_multiple_of(4)
 }
 
 /// A parameter value: its type and its text exactly as received (after XML unescaping).

@@ -136,10 +136,8 @@ pub(crate) fn read_array<'a, T: ArrayItem<'a>>(
             items.push(v);
         }
     }
-    if let Some(n) = claimed {
-        if n != seen {
-            p.tolerate_in(&elem, WarningKind::ArrayTypeCount { claimed: n, actual: seen })?;
-        }
+    if let Some(n) = claimed.filter(|&n| n != seen) {
+        p.tolerate_in(&elem, WarningKind::ArrayTypeCount { claimed: n, actual: seen })?;
     }
     Ok(items)
 }
