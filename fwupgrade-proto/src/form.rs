@@ -554,6 +554,22 @@ impl<'a, const N: usize> Collected<'a, N> {
     }
 }
 
+/// Whether the form has a field named `wanted` (matched as `config` says); looks at names
+/// only, and answers `false` for an input the parser would refuse for its size.
+pub(crate) fn has_field(input: &[u8], wanted: &str, config: &ParseConfig) -> bool {
+    if input.len() > config.limits.max_input_len {
+        return false;
+    }
+    input.split(|&b| b == b'&').any(|pair| {
+        let raw = pair.split(|&b| b == b'=').next().unwrap_or_default();
+        match decode(raw) {
+            Ok(name) if config.ignore_name_case => name.eq_ignore_ascii_case(wanted),
+            Ok(name) => name == wanted,
+            Err(_) => false,
+        }
+    })
+}
+
 /// A decimal integer: ASCII digits only (no sign, no spaces), at least one, fitting `T`.
 pub(crate) fn parse_int<T: TryFrom<u64>>(s: &str) -> Option<T> {
     if s.is_empty() {

@@ -10,12 +10,14 @@ extern crate alloc;
 extern crate std;
 
 pub mod check;
+pub mod client;
 pub mod codes;
 pub mod device;
 pub mod error;
 pub mod form;
 pub mod limits;
 pub mod report;
+pub mod server;
 
 pub use check::{CheckRequest, CheckResponse, Offer};
 pub use codes::{Assignment, PkgId, ReqType, ResultCode, ResultGroup, RetCode, UpgradeMode};
@@ -24,3 +26,4 @@ pub use error::{InvalidValue, ParseError, UnexpectedEvent};
 pub use form::{Field, ParseConfig, Secret};
 pub use limits::Limits;
 pub use report::Report;
+pub use server::Incoming;
