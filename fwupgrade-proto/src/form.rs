@@ -461,14 +461,14 @@ pub(crate) fn collect<'a, const N: usize>(
                 limit: limits.max_value_len,
             });
         }
-        if let Some(i) = index {
-            if slots.get(i).is_some_and(Option::is_some) {
-                let field = names.get(i).copied().unwrap_or_default();
-                return Err(ParseError::DuplicateField {
-                    field,
-                    offset: pair_start,
-                });
-            }
+        if let Some(i) = index
+            && slots.get(i).is_some_and(Option::is_some)
+        {
+            let field = names.get(i).copied().unwrap_or_default();
+            return Err(ParseError::DuplicateField {
+                field,
+                offset: pair_start,
+            });
         }
         let value = decode(raw_value).map_err(|e| match e {
             DecodeError::BadEscape(at) => ParseError::BadEscape {
