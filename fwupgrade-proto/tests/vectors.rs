@@ -16,7 +16,9 @@ fn error_json(e: &ParseError) -> Value {
     json!({ "error": e.to_string(), "field": e.field(), "offset": e.offset() })
 }
 
-fn outcome<T: serde::Serialize + ToString>(parsed: Result<T, ParseError>) -> (Value, Option<String>) {
+fn outcome<T: serde::Serialize + ToString>(
+    parsed: Result<T, ParseError>,
+) -> (Value, Option<String>) {
     match parsed {
         Ok(m) => {
             let written = m.to_string();
@@ -34,19 +36,30 @@ fn run(kind: Kind, input: &[u8]) -> Value {
     };
     if let Some(w) = written {
         // Canonical output parses to the same message and writes identically.
-        assert_eq!(common::parse_write(kind, w.as_bytes()).as_deref(), Ok(w.as_str()));
+        assert_eq!(
+            common::parse_write(kind, w.as_bytes()).as_deref(),
+            Ok(w.as_str())
+        );
     }
     value
 }
 
 fn check_dir(dir: &str, expect_ok: bool) {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors").join(dir);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors")
+        .join(dir);
     let update = std::env::var_os("UPDATE_VECTORS").is_some();
     let mut failures = Vec::new();
     let mut count = 0;
-    let mut entries: Vec<_> = std::fs::read_dir(&root).unwrap().map(|e| e.unwrap().path()).collect();
+    let mut entries: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     entries.sort();
-    for path in entries.iter().filter(|p| p.extension().is_some_and(|e| e == "form")) {
+    for path in entries
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "form"))
+    {
         count += 1;
         let name = path.file_stem().unwrap().to_str().unwrap();
         let got = run(Kind::from_name(name), &std::fs::read(path).unwrap());
@@ -69,7 +82,10 @@ fn check_dir(dir: &str, expect_ok: bool) {
         }
     }
     assert!(count > 0, "no vectors in {dir}");
-    assert!(failures.is_empty(), "{dir}: mismatches (see *.failed): {failures:?}");
+    assert!(
+        failures.is_empty(),
+        "{dir}: mismatches (see *.failed): {failures:?}"
+    );
 }
 
 #[test]
@@ -89,7 +105,8 @@ fn malformed_vectors() {
 
 #[test]
 fn password_not_serialized_in_clear() {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/spec/response-update.form");
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors/spec/response-update.form");
     let input = std::fs::read(path).unwrap();
     let json = serde_json::to_string(&CheckResponse::parse(&input).unwrap()).unwrap();
     assert!(!json.contains("s3cr"), "{json}");
