@@ -663,6 +663,23 @@ mod tests {
     }
 
     #[test]
+    fn debug_hides_every_password() {
+        let bodies = [
+            "retCode=200&dlSvrUrl=u&dlSvrPwd=hunter2&upgradeMode=1&pkgFileVersion=2",
+            "retCode=201&dlSvrPwd=hunter2",
+            "retCode=500&X_Admin_Password=hunter2",
+        ];
+        for body in bodies {
+            let r = CheckResponse::parse(body).unwrap();
+            let dbg = alloc::format!("{r:?} {r:#?}");
+            assert!(!dbg.contains("hunter2"), "{dbg}");
+            assert!(dbg.contains("<redacted>"), "{dbg}");
+            // The wire form keeps it: the server has to send it.
+            assert!(r.to_string().contains("hunter2"));
+        }
+    }
+
+    #[test]
     fn failure_constructor() {
         assert!(CheckResponse::failure(RetCode::UpdateAvailable).is_err());
         assert!(CheckResponse::failure(RetCode::Other(201)).is_err());
