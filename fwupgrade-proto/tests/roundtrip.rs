@@ -39,7 +39,10 @@ fn pkg_id() -> impl Strategy<Value = PkgId<'static>> {
     })
 }
 
-const KNOWN: [&str; 21] = [
+const KNOWN: [&str; 24] = [
+    "resultCode",
+    "errMessage",
+    "errorPeriod",
     "devManuFact",
     "devModel",
     "devIpAddr",
@@ -68,11 +71,9 @@ fn extra() -> impl Strategy<Value = Vec<Field<'static>>> {
     prop::collection::vec((text(), text()), 0..4).prop_map(|v| {
         v.into_iter()
             .filter(|(n, v)| {
-                let defined = KNOWN
-                    .iter()
-                    .chain(&["resultCode", "errMessage", "errorPeriod"]);
-                !(n.is_empty() && v.is_empty())
-                    && !defined.into_iter().any(|k| k.eq_ignore_ascii_case(n))
+                let empty_pair = n.is_empty() && v.is_empty();
+                let defined = KNOWN.iter().any(|k| k.eq_ignore_ascii_case(n));
+                !empty_pair && !defined
             })
             .map(|(n, v)| Field::new(n, v))
             .collect()
