@@ -440,11 +440,12 @@ pub(crate) fn collect<'a, const N: usize>(
                 offset: pair_start,
             },
         })?;
-        let index = names.iter().position(|n| {
+        // Exact spelling first (a memcmp per name), the case-insensitive scan only for quirks.
+        let index = names.iter().position(|n| *n == name).or_else(|| {
             if config.ignore_name_case {
-                n.eq_ignore_ascii_case(&name)
+                names.iter().position(|n| n.eq_ignore_ascii_case(&name))
             } else {
-                *n == name
+                None
             }
         });
         let label = |name: &str| -> Cow<'static, str> {
