@@ -1,12 +1,56 @@
-//! Placeholder subcommand group; filled in by its crate's work.
+//! `tta-tool fw`: the firmware/software upgrade form messages.
 
 use std::process::ExitCode;
 
-use clap::Subcommand;
+use clap::{Subcommand, ValueEnum};
+use fwupgrade_proto::{CheckRequest, CheckResponse, ParseError, Report};
+
+use crate::io::{fail, print_json, read_input};
 
 #[derive(Debug, Subcommand)]
-pub(crate) enum Command {}
+pub(crate) enum Command {
+    /// Parse an upgrade form body and print it as JSON (`dlSvrPwd` redacted).
+    Parse {
+        /// Which message the body holds.
+        #[arg(value_enum)]
+        kind: Kind,
+        /// The file holding the form body, or `-` for standard input.
+        file: String,
+    },
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub(crate) enum Kind {
+    /// Upgrade check request (STB -> server).
+    Request,
+    /// Upgrade check response (server -> STB).
+    Response,
+    /// Result report (STB -> server).
+    Report,
+}
+
+fn show<T: serde::Serialize>(parsed: Result<T, ParseError>) -> ExitCode {
+    match parsed {
+        Ok(message) => print_json(&message),
+        Err(e) => fail(e),
+    }
+}
 
 pub(crate) fn run(cmd: Command) -> ExitCode {
-    match cmd {}
+    match cmd {
+        Command::Parse { kind, file } => {
+            let input = match read_input(&file) {
+                Ok(input) => input,
+                Err(e) => return fail(format_args!("{file}: {e}")),
+            };
+            // A trailing newline from a file or a shell pipe is not part of the form.
+            let body = input.strip_suffix(b"\n").unwrap_or(&input);
+            let body = body.strip_suffix(b"\r").unwrap_or(body);
+            match kind {
+                Kind::Request => show(CheckRequest::parse(body)),
+                Kind::Response => show(CheckResponse::parse(body)),
+                Kind::Report => show(Report::parse(body)),
+            }
+        }
+    }
 }

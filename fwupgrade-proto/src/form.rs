@@ -1,0 +1,670 @@
+//! `application/x-www-form-urlencoded`: the percent codec, raw fields and the field collector
+//! the three messages share.
+//!
+//! The codec is written here rather than taken from a crate: the common ones
+//! (`form_urlencoded`, `serde_urlencoded`) need `std`, and `percent-encoding` neither treats
+//! `+` as a space nor reports where a bad escape is. What is needed is small: split on `&` and
+//! `=`, turn `+` into a space, decode `%XX`, and borrow whenever nothing changes.
+
+use alloc::borrow::Cow;
+use alloc::string::String;
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::error::ParseError;
+use crate::limits::Limits;
+
+/// How lenient the parser is.
+///
+/// The default is lenient where the spec records a quirk; [`ParseConfig::strict`] turns every
+/// tolerance off.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct ParseConfig {
+    /// The bounds on the input.
+    pub limits: Limits,
+    /// Match field names ASCII-case-insensitively (default `true`). The standard's own example
+    /// request spells `devFwVer` as `devFWver`; with `false` such a field is kept as an unknown
+    /// field and the mandatory field is then missing.
+    pub ignore_name_case: bool,
+}
+
+impl ParseConfig {
+    /// Every tolerance off: field names must match exactly.
+    pub const fn strict() -> Self {
+        Self {
+            limits: Limits::DEFAULT,
+            ignore_name_case: false,
+        }
+    }
+
+    /// The default configuration with other limits.
+    pub const fn with_limits(limits: Limits) -> Self {
+        Self {
+            limits,
+            ignore_name_case: true,
+        }
+    }
+}
+
+impl Default for ParseConfig {
+    fn default() -> Self {
+        Self::with_limits(Limits::DEFAULT)
+    }
+}
+
+/// A field a message does not define, kept as sent (decoded) so that parse -> write keeps it.
+///
+/// Its `Debug` output and serialization hide the value when the name looks like a credential
+/// (contains `pwd`, `pass`, `secret` or `token`, in any case).
+#[derive(Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct Field<'a> {
+    /// The decoded name.
+    pub name: Cow<'a, str>,
+    /// The decoded value.
+    pub value: Cow<'a, str>,
+}
+
+impl<'a> Field<'a> {
+    /// A field from a name and a value (not encoded: the writer encodes them).
+    pub fn new(name: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) -> Self {
+        Self {
+            name: name.into(),
+            value: value.into(),
+        }
+    }
+
+    /// Whether the name looks like a credential, so the value is hidden from `Debug` and
+    /// serialization.
+    pub fn is_secret(&self) -> bool {
+        looks_secret(&self.name)
+    }
+
+    /// Detaches the field from the input.
+    pub fn into_owned(self) -> Field<'static> {
+        Field {
+            name: Cow::Owned(self.name.into_owned()),
+            value: Cow::Owned(self.value.into_owned()),
+        }
+    }
+}
+
+fn looks_secret(name: &str) -> bool {
+    const MARKERS: [&[u8]; 4] = [b"pwd", b"pass", b"secret", b"token"];
+    let name = name.as_bytes();
+    MARKERS
+        .iter()
+        .any(|m| name.windows(m.len()).any(|w| w.eq_ignore_ascii_case(m)))
+}
+
+const REDACTED: &str = "<redacted>";
+
+impl fmt::Debug for Field<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Field");
+        d.field("name", &self.name);
+        if self.is_secret() {
+            d.field("value", &format_args!("{REDACTED}"));
+        } else {
+            d.field("value", &self.value);
+        }
+        d.finish()
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Field<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = s.serialize_struct("Field", 2)?;
+        st.serialize_field("name", &self.name)?;
+        if self.is_secret() {
+            st.serialize_field("value", REDACTED)?;
+        } else {
+            st.serialize_field("value", &self.value)?;
+        }
+        st.end()
+    }
+}
+
+/// A credential (`dlSvrPwd`): compared and written like a string, but never shown by `Debug`
+/// nor serialized in clear (it serializes as `"<redacted>"`; call [`Secret::expose`] to use
+/// it).
+#[derive(Clone, PartialEq, Eq, Hash, Default)]
+#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
+pub struct Secret<'a>(Cow<'a, str>);
+
+impl<'a> Secret<'a> {
+    /// Wraps a credential.
+    pub fn new(value: impl Into<Cow<'a, str>>) -> Self {
+        Self(value.into())
+    }
+
+    /// The credential in clear, for the code that uses it (the download).
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Detaches the secret from the input.
+    pub fn into_owned(self) -> Secret<'static> {
+        Secret(Cow::Owned(self.0.into_owned()))
+    }
+}
+
+impl fmt::Debug for Secret<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({REDACTED})")
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Secret<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(REDACTED)
+    }
+}
+
+/// Why [`decode`] failed, and where (offset into the bytes given).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum DecodeError {
+    /// A `%` at this offset is not followed by two hex digits.
+    BadEscape(usize),
+    /// The decoded bytes are not UTF-8; the offset is where the bad sequence starts in the
+    /// decoded bytes.
+    InvalidUtf8(usize),
+}
+
+fn hex_val(b: u8) -> Option<u8> {
+    match b {
+        b'0'..=b'9' => Some(b - b'0'),
+        b'a'..=b'f' => Some(b - b'a' + 10),
+        b'A'..=b'F' => Some(b - b'A' + 10),
+        _ => None,
+    }
+}
+
+/// Decodes one form name or value: `+` is a space, `%XX` a byte, the result must be UTF-8.
+///
+/// Borrows when there is nothing to decode, so the common case does not allocate.
+///
+/// # Errors
+///
+/// [`DecodeError::BadEscape`] for a `%` not followed by two hex digits,
+/// [`DecodeError::InvalidUtf8`] when the decoded bytes are not UTF-8.
+pub fn decode(raw: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
+    let Some(first) = raw.iter().position(|&b| b == b'%' || b == b'+') else {
+        return core::str::from_utf8(raw)
+            .map(Cow::Borrowed)
+            .map_err(|e| DecodeError::InvalidUtf8(e.valid_up_to()));
+    };
+    let mut out = Vec::with_capacity(raw.len());
+    out.extend_from_slice(&raw[..first]);
+    let mut i = first;
+    while let Some(&b) = raw.get(i) {
+        match b {
+            b'+' => {
+                out.push(b' ');
+                i += 1;
+            }
+            b'%' => {
+                let hi = raw.get(i + 1).copied().and_then(hex_val);
+                let lo = raw.get(i + 2).copied().and_then(hex_val);
+                match (hi, lo) {
+                    (Some(hi), Some(lo)) => out.push(hi << 4 | lo),
+                    _ => return Err(DecodeError::BadEscape(i)),
+                }
+                i += 3;
+            }
+            _ => {
+                out.push(b);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out)
+        .map(Cow::Owned)
+        .map_err(|e| DecodeError::InvalidUtf8(e.utf8_error().valid_up_to()))
+}
+
+/// Bytes written as they are. Beyond the unreserved characters of RFC 3986 and `*` (which the
+/// WHATWG form serializer also keeps), `:` and `/` are kept: they have no meaning in a form
+/// body, and keeping them makes MAC addresses, versions and URLs readable, and the standard's
+/// example request byte-identical.
+fn is_plain(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'*' | b':' | b'/')
+}
+
+/// Writes `s` form-encoded: a space as `+`, every byte that is not plain as `%XX` (upper-case
+/// hex).
+///
+/// # Errors
+///
+/// Only those of `out`.
+pub fn encode_to(s: &str, out: &mut (impl fmt::Write + ?Sized)) -> fmt::Result {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = s.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if is_plain(b) {
+            continue;
+        }
+        // `start..i` holds only ASCII, so it is a char boundary.
+        out.write_str(s.get(start..i).unwrap_or_default())?;
+        if b == b' ' {
+            out.write_char('+')?;
+        } else {
+            out.write_char('%')?;
+            out.write_char(char::from(HEX[usize::from(b >> 4)]))?;
+            out.write_char(char::from(HEX[usize::from(b & 0xF)]))?;
+        }
+        start = i + 1;
+    }
+    out.write_str(s.get(start..).unwrap_or_default())
+}
+
+/// `s` form-encoded, borrowed when nothing needs escaping.
+pub fn encode(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(is_plain) {
+        Cow::Borrowed(s)
+    } else {
+        let mut out = String::with_capacity(s.len() + 8);
+        // Writing into a String cannot fail.
+        let _ = encode_to(s, &mut out);
+        Cow::Owned(out)
+    }
+}
+
+/// Writes the `&`-separated fields of a message.
+pub(crate) struct FormWriter<'w, W: fmt::Write + ?Sized> {
+    out: &'w mut W,
+    first: bool,
+}
+
+impl<'w, W: fmt::Write + ?Sized> FormWriter<'w, W> {
+    pub(crate) fn new(out: &'w mut W) -> Self {
+        Self { out, first: true }
+    }
+
+    pub(crate) fn field(&mut self, name: &str, value: &str) -> fmt::Result {
+        if !self.first {
+            self.out.write_char('&')?;
+        }
+        self.first = false;
+        encode_to(name, self.out)?;
+        self.out.write_char('=')?;
+        encode_to(value, self.out)
+    }
+
+    pub(crate) fn opt(&mut self, name: &str, value: Option<&str>) -> fmt::Result {
+        match value {
+            Some(v) => self.field(name, v),
+            None => Ok(()),
+        }
+    }
+
+    pub(crate) fn int(&mut self, name: &str, value: u64) -> fmt::Result {
+        self.field(name, itoa_buf(value).as_str())
+    }
+
+    pub(crate) fn opt_int(&mut self, name: &str, value: Option<u64>) -> fmt::Result {
+        match value {
+            Some(v) => self.int(name, v),
+            None => Ok(()),
+        }
+    }
+
+    /// Writes the unknown fields, skipping any whose name the message writes itself (so the
+    /// output never has a duplicate).
+    pub(crate) fn extra(&mut self, extra: &[Field<'_>], written: &[&str]) -> fmt::Result {
+        for f in extra {
+            if !written.iter().any(|w| w.eq_ignore_ascii_case(&f.name)) {
+                self.field(&f.name, &f.value)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// A stack buffer for a decimal number (no allocation when writing ints).
+pub(crate) struct NumBuf {
+    buf: [u8; 20],
+    start: usize,
+}
+
+impl NumBuf {
+    pub(crate) fn as_str(&self) -> &str {
+        core::str::from_utf8(self.buf.get(self.start..).unwrap_or_default()).unwrap_or_default()
+    }
+}
+
+pub(crate) fn itoa_buf(mut v: u64) -> NumBuf {
+    let mut buf = [0u8; 20];
+    let mut start = buf.len();
+    loop {
+        start -= 1;
+        // `start` stays in bounds: a u64 has at most 20 digits.
+        if let Some(slot) = buf.get_mut(start) {
+            *slot = b'0' + (v % 10) as u8;
+        }
+        v /= 10;
+        if v == 0 || start == 0 {
+            break;
+        }
+    }
+    NumBuf { buf, start }
+}
+
+/// One defined field's decoded value and where its value starts.
+pub(crate) type Slot<'a> = Option<(Cow<'a, str>, usize)>;
+
+/// The fields of one message, sorted into the defined ones (by index into the message's name
+/// table) and the others.
+pub(crate) struct Collected<'a, const N: usize> {
+    pub(crate) slots: [Slot<'a>; N],
+    pub(crate) extra: Vec<Field<'a>>,
+    /// The message's canonical names, to name fields in errors.
+    pub(crate) names: &'static [&'static str; N],
+}
+
+fn field_label(raw: &[u8]) -> Cow<'static, str> {
+    // Name the field in an error as far as it can be read: the longest UTF-8 prefix of the raw
+    // bytes, cut to a sane length.
+    let cut = raw.get(..raw.len().min(64)).unwrap_or_default();
+    let valid = match core::str::from_utf8(cut) {
+        Ok(s) => s,
+        Err(e) => {
+            core::str::from_utf8(cut.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or_default()
+        }
+    };
+    Cow::Owned(String::from(valid))
+}
+
+/// Splits and decodes `input`, sorting fields into `names` (the message's canonical names).
+pub(crate) fn collect<'a, const N: usize>(
+    input: &'a [u8],
+    names: &'static [&'static str; N],
+    config: &ParseConfig,
+) -> Result<Collected<'a, N>, ParseError> {
+    let limits = &config.limits;
+    if input.len() > limits.max_input_len {
+        return Err(ParseError::InputTooLarge {
+            size: input.len(),
+            limit: limits.max_input_len,
+        });
+    }
+    let mut slots: [Slot<'a>; N] = core::array::from_fn(|_| None);
+    let mut extra = Vec::new();
+    let mut count = 0usize;
+    let mut pos = 0usize;
+    while pos <= input.len() {
+        let rest = input.get(pos..).unwrap_or_default();
+        let len = rest.iter().position(|&b| b == b'&').unwrap_or(rest.len());
+        let pair = rest.get(..len).unwrap_or_default();
+        let pair_start = pos;
+        pos += len + 1;
+        if pair.is_empty() {
+            continue;
+        }
+        count += 1;
+        if count > limits.max_fields {
+            return Err(ParseError::TooManyFields {
+                limit: limits.max_fields,
+                offset: pair_start,
+            });
+        }
+        let (raw_name, raw_value, value_start) = match pair.iter().position(|&b| b == b'=') {
+            Some(eq) => (
+                pair.get(..eq).unwrap_or_default(),
+                pair.get(eq + 1..).unwrap_or_default(),
+                pair_start + eq + 1,
+            ),
+            None => (pair, &[][..], pair_start + pair.len()),
+        };
+        if raw_name.len() > limits.max_value_len {
+            return Err(ParseError::ValueTooLong {
+                field: field_label(raw_name),
+                offset: pair_start,
+                len: raw_name.len(),
+                limit: limits.max_value_len,
+            });
+        }
+        let name = decode(raw_name).map_err(|e| match e {
+            DecodeError::BadEscape(at) => ParseError::BadEscape {
+                field: field_label(raw_name),
+                offset: pair_start + at,
+            },
+            DecodeError::InvalidUtf8(_) => ParseError::InvalidUtf8 {
+                field: field_label(raw_name),
+                offset: pair_start,
+            },
+        })?;
+        // Exact spelling first (a memcmp per name), the case-insensitive scan only for quirks.
+        let index = names.iter().position(|n| *n == name).or_else(|| {
+            if config.ignore_name_case {
+                names.iter().position(|n| n.eq_ignore_ascii_case(&name))
+            } else {
+                None
+            }
+        });
+        let label = |name: &str| -> Cow<'static, str> {
+            match index.and_then(|i| names.get(i)) {
+                Some(n) => Cow::Borrowed(*n),
+                None => Cow::Owned(String::from(name)),
+            }
+        };
+        if raw_value.len() > limits.max_value_len {
+            return Err(ParseError::ValueTooLong {
+                field: label(&name),
+                offset: value_start,
+                len: raw_value.len(),
+                limit: limits.max_value_len,
+            });
+        }
+        if let Some(i) = index
+            && slots.get(i).is_some_and(Option::is_some)
+        {
+            let field = names.get(i).copied().unwrap_or_default();
+            return Err(ParseError::DuplicateField {
+                field,
+                offset: pair_start,
+            });
+        }
+        let value = decode(raw_value).map_err(|e| match e {
+            DecodeError::BadEscape(at) => ParseError::BadEscape {
+                field: label(&name),
+                offset: value_start + at,
+            },
+            DecodeError::InvalidUtf8(_) => ParseError::InvalidUtf8 {
+                field: label(&name),
+                offset: value_start,
+            },
+        })?;
+        match index.and_then(|i| slots.get_mut(i)) {
+            Some(slot) => *slot = Some((value, value_start)),
+            None => extra.push(Field { name, value }),
+        }
+    }
+    Ok(Collected {
+        slots,
+        extra,
+        names,
+    })
+}
+
+impl<'a, const N: usize> Collected<'a, N> {
+    fn name(&self, i: usize) -> &'static str {
+        self.names.get(i).copied().unwrap_or_default()
+    }
+
+    /// Takes an optional string field.
+    pub(crate) fn opt_str(&mut self, i: usize) -> Option<Cow<'a, str>> {
+        self.slots.get_mut(i).and_then(Option::take).map(|(v, _)| v)
+    }
+
+    /// Takes a mandatory string field.
+    pub(crate) fn str(&mut self, i: usize) -> Result<Cow<'a, str>, ParseError> {
+        let field = self.name(i);
+        self.opt_str(i).ok_or(ParseError::MissingField { field })
+    }
+
+    /// Takes a mandatory field with its offset.
+    pub(crate) fn raw(&mut self, i: usize) -> Result<(Cow<'a, str>, usize), ParseError> {
+        let field = self.name(i);
+        self.slots
+            .get_mut(i)
+            .and_then(Option::take)
+            .ok_or(ParseError::MissingField { field })
+    }
+
+    /// Takes an optional `int` field.
+    pub(crate) fn opt_int<T: TryFrom<u64>>(&mut self, i: usize) -> Result<Option<T>, ParseError> {
+        let field = self.name(i);
+        match self.slots.get_mut(i).and_then(Option::take) {
+            None => Ok(None),
+            Some((v, offset)) => parse_int(&v)
+                .map(Some)
+                .ok_or(ParseError::InvalidInt { field, offset }),
+        }
+    }
+
+    /// Takes a mandatory `int` field.
+    pub(crate) fn int<T: TryFrom<u64>>(&mut self, i: usize) -> Result<T, ParseError> {
+        let field = self.name(i);
+        self.opt_int(i)?.ok_or(ParseError::MissingField { field })
+    }
+
+    /// Moves the fields still present among `indices` to the unknown fields, canonical name
+    /// first in index order, before the fields that were unknown already.
+    pub(crate) fn demote(&mut self, indices: core::ops::Range<usize>) {
+        let mut moved = Vec::new();
+        for i in indices {
+            let name = self.name(i);
+            if let Some((value, _)) = self.slots.get_mut(i).and_then(Option::take) {
+                moved.push(Field {
+                    name: Cow::Borrowed(name),
+                    value,
+                });
+            }
+        }
+        if !moved.is_empty() {
+            moved.append(&mut self.extra);
+            self.extra = moved;
+        }
+    }
+}
+
+/// Whether the form has a field named `wanted` (matched as `config` says); looks at names
+/// only, and answers `false` for an input the parser would refuse for its size.
+pub(crate) fn has_field(input: &[u8], wanted: &str, config: &ParseConfig) -> bool {
+    if input.len() > config.limits.max_input_len {
+        return false;
+    }
+    input.split(|&b| b == b'&').any(|pair| {
+        let raw = pair.split(|&b| b == b'=').next().unwrap_or_default();
+        match decode(raw) {
+            Ok(name) if config.ignore_name_case => name.eq_ignore_ascii_case(wanted),
+            Ok(name) => name == wanted,
+            Err(_) => false,
+        }
+    })
+}
+
+/// A decimal integer: ASCII digits only (no sign, no spaces), at least one, fitting `T`.
+pub(crate) fn parse_int<T: TryFrom<u64>>(s: &str) -> Option<T> {
+    if s.is_empty() {
+        return None;
+    }
+    let mut v: u64 = 0;
+    for b in s.bytes() {
+        let d = hex_digit_dec(b)?;
+        v = v.checked_mul(10)?.checked_add(u64::from(d))?;
+    }
+    T::try_from(v).ok()
+}
+
+fn hex_digit_dec(b: u8) -> Option<u8> {
+    b.is_ascii_digit().then(|| b - b'0')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use alloc::string::ToString;
+
+    #[test]
+    fn decode_table() {
+        let cases: &[(&[u8], Result<&str, DecodeError>, bool)] = &[
+            (b"", Ok(""), true),
+            (b"abc", Ok("abc"), true),
+            (b"a+b", Ok("a b"), false),
+            (b"a%20b", Ok("a b"), false),
+            (b"%2b", Ok("+"), false),
+            (b"%2B%26%3d", Ok("+&="), false),
+            (b"%EA%B0%80", Ok("\u{ac00}"), false),
+            (b"%", Err(DecodeError::BadEscape(0)), false),
+            (b"ab%4", Err(DecodeError::BadEscape(2)), false),
+            (b"%zz", Err(DecodeError::BadEscape(0)), false),
+            (b"%4g", Err(DecodeError::BadEscape(0)), false),
+            (b"%FF", Err(DecodeError::InvalidUtf8(0)), false),
+            (b"ab\xff", Err(DecodeError::InvalidUtf8(2)), true),
+        ];
+        for (raw, want, borrowed) in cases {
+            let got = decode(raw);
+            assert_eq!(got.as_deref().map_err(|e| *e), *want, "{raw:?}");
+            if let Ok(cow) = got {
+                assert_eq!(matches!(cow, Cow::Borrowed(_)), *borrowed, "{raw:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn encode_table() {
+        let cases = [
+            ("", ""),
+            ("abc", "abc"),
+            ("a b", "a+b"),
+            ("a+b&c=d%", "a%2Bb%26c%3Dd%25"),
+            ("00:FF:FF:FF:FF:FF", "00:FF:FF:FF:FF:FF"),
+            ("http://h/p-1_2.~*", "http://h/p-1_2.~*"),
+            ("\u{ac00}", "%EA%B0%80"),
+            ("a?b#c", "a%3Fb%23c"),
+        ];
+        for (plain, encoded) in cases {
+            assert_eq!(encode(plain), encoded);
+            assert_eq!(decode(encoded.as_bytes()).as_deref(), Ok(plain));
+        }
+    }
+
+    #[test]
+    fn ints() {
+        assert_eq!(parse_int::<u32>("0"), Some(0));
+        assert_eq!(parse_int::<u32>("007"), Some(7));
+        assert_eq!(parse_int::<u32>("4294967295"), Some(u32::MAX));
+        assert_eq!(parse_int::<u32>("4294967296"), None);
+        assert_eq!(parse_int::<u64>("99999999999999999999"), None);
+        for bad in ["", "-1", "+1", " 1", "1 ", "1.0", "0x1"] {
+            assert_eq!(parse_int::<u32>(bad), None, "{bad}");
+        }
+        for v in [0u64, 9, 10, 12345, u64::MAX] {
+            assert_eq!(itoa_buf(v).as_str(), v.to_string());
+        }
+    }
+
+    #[test]
+    fn secret_names() {
+        for (name, secret) in [
+            ("dlSvrPwd", true),
+            ("X_Password", true),
+            ("apiToken", true),
+            ("dlSvrId", false),
+        ] {
+            assert_eq!(Field::new(name, "v").is_secret(), secret, "{name}");
+        }
+        let dbg = alloc::format!("{:?}", Field::new("dlSvrPwd", "hunter2"));
+        assert!(!dbg.contains("hunter2"), "{dbg}");
+        let dbg = alloc::format!("{:?}", Secret::new("hunter2"));
+        assert!(!dbg.contains("hunter2"), "{dbg}");
+    }
+}

@@ -1,0 +1,52 @@
+//! Bounds on untrusted input.
+
+/// Bounds checked while parsing a form, so a hostile peer cannot make the parser use
+/// unbounded memory or time.
+///
+/// The total size is checked first, then each field while splitting.
+///
+/// | field | default | why |
+/// |---|---|---|
+/// | `max_input_len` | 16 384 bytes | The largest legitimate message, a check response with a long download URL, credentials and a file name, is well under 4 KiB; four times that leaves room for vendor fields. |
+/// | `max_fields` | 64 | The response defines 13 fields, the report 10; the rest is room for vendor fields. |
+/// | `max_value_len` | 4 096 bytes | Each raw (still percent-encoded) name or value. URLs are the longest values; common HTTP clients and servers cap URLs at 2-8 KiB. |
+///
+/// A limit hit is reported as its own error variant ([`ParseError::InputTooLarge`],
+/// [`ParseError::TooManyFields`], [`ParseError::ValueTooLong`]).
+///
+/// [`ParseError::InputTooLarge`]: crate::ParseError::InputTooLarge
+/// [`ParseError::TooManyFields`]: crate::ParseError::TooManyFields
+/// [`ParseError::ValueTooLong`]: crate::ParseError::ValueTooLong
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[non_exhaustive]
+pub struct Limits {
+    /// Largest accepted input, in bytes.
+    pub max_input_len: usize,
+    /// Most fields (`name=value` pairs, empty pairs not counted).
+    pub max_fields: usize,
+    /// Longest raw field name or value, in bytes, before percent-decoding.
+    pub max_value_len: usize,
+}
+
+impl Limits {
+    /// The defaults of the table above.
+    pub const DEFAULT: Self = Self {
+        max_input_len: 16 * 1024,
+        max_fields: 64,
+        max_value_len: 4096,
+    };
+
+    /// No limits at all: for trusted input only.
+    pub const UNLIMITED: Self = Self {
+        max_input_len: usize::MAX,
+        max_fields: usize::MAX,
+        max_value_len: usize::MAX,
+    };
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}

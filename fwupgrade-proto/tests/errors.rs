@@ -1,0 +1,307 @@
+//! Malformed forms: every error names its field; no input panics.
+
+mod common;
+
+use common::{Kind, REPORT, SPEC_REQUEST, UPDATE_RESPONSE};
+use fwupgrade_proto::{CheckRequest, CheckResponse, ParseError, Report};
+
+fn parse(kind: Kind, input: &[u8]) -> Result<(), ParseError> {
+    common::parse_write(kind, input).map(drop)
+}
+
+/// Replaces the value of `field` in `base` (the name as spelled in `base`).
+fn with_value(base: &str, field: &str, value: &str) -> String {
+    base.split('&')
+        .map(|p| match p.split_once('=') {
+            Some((n, _)) if n == field => format!("{n}={value}"),
+            _ => p.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+fn without(base: &str, field: &str) -> String {
+    base.split('&')
+        .filter(|p| p.split_once('=').is_none_or(|(n, _)| n != field))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+#[test]
+fn malformed_cases_name_their_field() {
+    use Kind::{Report as Rep, Request as Req, Response as Resp};
+    let cases: Vec<(Kind, String, &str, &str)> = vec![
+        (
+            Req,
+            with_value(SPEC_REQUEST, "devId", "00:ff:ff:ff:ff:ff"),
+            "devId",
+            "MAC address",
+        ),
+        (
+            Req,
+            with_value(SPEC_REQUEST, "devId", "00FFFFFFFFFF"),
+            "devId",
+            "MAC address",
+        ),
+        (
+            Req,
+            with_value(SPEC_REQUEST, "devId", "00:FF:FF:FF:FF:FF+"),
+            "devId",
+            "MAC",
+        ),
+        (
+            Req,
+            with_value(SPEC_REQUEST, "reqType", "one"),
+            "reqType",
+            "decimal integer",
+        ),
+        (
+            Req,
+            with_value(SPEC_REQUEST, "reqType", ""),
+            "reqType",
+            "decimal integer",
+        ),
+        (
+            Req,
+            with_value(SPEC_REQUEST, "reqType", "99999999999"),
+            "reqType",
+            "decimal integer",
+        ),
+        (
+            Req,
+            with_value(SPEC_REQUEST, "devModel", "a%zzb"),
+            "devModel",
+            "bad percent escape",
+        ),
+        (
+            Req,
+            with_value(SPEC_REQUEST, "devModel", "ab%"),
+            "devModel",
+            "bad percent escape",
+        ),
+        (
+            Req,
+            with_value(SPEC_REQUEST, "devModel", "%C3%28"),
+            "devModel",
+            "invalid utf-8",
+        ),
+        (Req, format!("{SPEC_REQUEST}&saID=1"), "saID", "duplicate"),
+        (Req, format!("{SPEC_REQUEST}&SAID=1"), "saID", "duplicate"),
+        (
+            Req,
+            format!("{SPEC_REQUEST}&x%zz=1"),
+            "x%zz",
+            "bad percent escape",
+        ),
+        (
+            Req,
+            format!("{SPEC_REQUEST}&X_Vendor=%4"),
+            "X_Vendor",
+            "bad percent escape",
+        ),
+        (
+            Resp,
+            with_value(UPDATE_RESPONSE, "retCode", "2OO"),
+            "retCode",
+            "decimal integer",
+        ),
+        (
+            Resp,
+            with_value(UPDATE_RESPONSE, "upgradeMode", "forced"),
+            "upgradeMode",
+            "decimal",
+        ),
+        (
+            Resp,
+            with_value(UPDATE_RESPONSE, "pkgFileSize", "1e6"),
+            "pkgFileSize",
+            "decimal",
+        ),
+        (
+            Resp,
+            with_value(UPDATE_RESPONSE, "normalPeriod", "-5"),
+            "normalPeriod",
+            "decimal",
+        ),
+        (
+            Resp,
+            with_value(UPDATE_RESPONSE, "errorPeriod", "4294967296"),
+            "errorPeriod",
+            "decimal",
+        ),
+        (
+            Resp,
+            with_value(UPDATE_RESPONSE, "dlSvrPwd", "%"),
+            "dlSvrPwd",
+            "bad percent escape",
+        ),
+        (
+            Resp,
+            format!("{UPDATE_RESPONSE}&DLSVRURL=x"),
+            "dlSvrUrl",
+            "duplicate",
+        ),
+        (
+            Rep,
+            with_value(REPORT, "resultCode", "4O"),
+            "resultCode",
+            "decimal integer",
+        ),
+        (
+            Rep,
+            with_value(REPORT, "devId", "00:FF:FF:FF:FF:FF:00"),
+            "devId",
+            "MAC address",
+        ),
+        (
+            Rep,
+            with_value(REPORT, "errMessage", "%FF"),
+            "errMessage",
+            "invalid utf-8",
+        ),
+        (
+            Rep,
+            format!("{REPORT}&pkgVersion=2"),
+            "pkgVersion",
+            "duplicate",
+        ),
+    ];
+    for (kind, input, field, words) in cases {
+        let err = parse(kind, input.as_bytes()).expect_err(&input);
+        assert_eq!(err.field(), Some(field), "{input}: {err}");
+        let msg = err.to_string();
+        assert!(msg.contains(&format!("`{field}`")), "{msg}");
+        assert!(msg.contains(words), "{msg}");
+        assert!(
+            err.offset().is_some_and(|o| o <= input.len()),
+            "{input}: {err:?}"
+        );
+        assert!(
+            !msg.ends_with('.') && msg.chars().next().is_some_and(|c| !c.is_uppercase()),
+            "{msg}"
+        );
+    }
+}
+
+#[test]
+fn every_mandatory_field_missing_is_named() {
+    let requests = [
+        "devManuFact",
+        "devModel",
+        "devIpAddr",
+        "devId",
+        "devFWver",
+        "pkgId",
+        "saID",
+        "reqType",
+    ];
+    for field in requests {
+        let err = CheckRequest::parse(&without(SPEC_REQUEST, field)).unwrap_err();
+        let canonical = if field == "devFWver" {
+            "devFwVer"
+        } else {
+            field
+        };
+        assert_eq!(err, ParseError::MissingField { field: canonical });
+        assert_eq!(
+            err.to_string(),
+            format!("missing mandatory field `{canonical}`")
+        );
+    }
+    for field in ["retCode", "dlSvrUrl", "upgradeMode", "pkgFileVersion"] {
+        let err = CheckResponse::parse(&without(UPDATE_RESPONSE, field)).unwrap_err();
+        assert_eq!(err, ParseError::MissingField { field });
+    }
+    let reports = [
+        "devManuFact",
+        "devModel",
+        "devIpAddr",
+        "devId",
+        "devFwVer",
+        "pkgId",
+        "pkgVersion",
+        "saID",
+        "resultCode",
+    ];
+    for field in reports {
+        let err = Report::parse(&without(REPORT, field)).unwrap_err();
+        assert_eq!(err, ParseError::MissingField { field });
+    }
+    // Optional fields may go.
+    for field in [
+        "retMessage",
+        "mcastSvrAddr",
+        "dlSvrPwd",
+        "pkgFileSize",
+        "normalPeriod",
+    ] {
+        CheckResponse::parse(&without(UPDATE_RESPONSE, field)).unwrap();
+    }
+    Report::parse(&without(REPORT, "errMessage")).unwrap();
+}
+
+#[test]
+fn optional_response_fields_only_matter_with_200() {
+    for code in ["201", "202", "203", "204", "0", "299", "4294967295"] {
+        let body = format!("retCode={code}");
+        let r = CheckResponse::parse(&body).unwrap();
+        assert_eq!(r.ret_code().code().to_string(), code);
+        assert!(r.offer().is_none());
+    }
+    // Not even their types are checked without 200: they are kept as sent.
+    let r = CheckResponse::parse("retCode=201&upgradeMode=x&pkgFileSize=big").unwrap();
+    assert_eq!(r.extra.len(), 2);
+}
+
+#[test]
+fn cutting_any_input_at_every_byte_never_panics() {
+    let inputs = [
+        SPEC_REQUEST,
+        UPDATE_RESPONSE,
+        REPORT,
+        "a=%E2%82%AC&b=%&%%=&&==&+=+",
+    ];
+    for input in inputs {
+        let bytes = input.as_bytes();
+        for end in 0..=bytes.len() {
+            for start in [0, end / 2, end] {
+                let cut = &bytes[start..end];
+                for kind in Kind::ALL {
+                    if let Ok(w) = common::parse_write(kind, cut) {
+                        assert_eq!(
+                            common::parse_write(kind, w.as_bytes()).as_deref(),
+                            Ok(w.as_str())
+                        );
+                    }
+                }
+                let _ = fwupgrade_proto::Incoming::parse(cut);
+            }
+        }
+    }
+}
+
+#[test]
+fn every_single_byte_value_never_panics() {
+    for kind in Kind::ALL {
+        for b in 0..=255u8 {
+            let mut input = UPDATE_RESPONSE.as_bytes().to_vec();
+            for at in [0, 7, 11, 40, input.len() - 1] {
+                let saved = input[at];
+                input[at] = b;
+                let _ = parse(kind, &input);
+                input[at] = saved;
+            }
+        }
+    }
+}
+
+#[test]
+fn empty_and_degenerate_forms() {
+    for input in ["", "&", "&&&", "=", "==&=", "retCode"] {
+        assert!(CheckResponse::parse(input).is_err(), "{input}");
+    }
+    // Empty pairs are skipped, a pair without `=` is a field with an empty value.
+    let r = CheckResponse::parse("&&retCode=201&&flag&").unwrap();
+    assert_eq!(r.extra, vec![fwupgrade_proto::Field::new("flag", "")]);
+    assert_eq!(r.to_string(), "retCode=201&flag=");
+}
