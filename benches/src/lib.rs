@@ -27,7 +27,11 @@ pub fn read_vectors(dir: &str, ext: &str) -> Vec<(String, Vec<u8>)> {
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|e| e == ext))
         .map(|p| {
-            let name = p.file_stem().unwrap_or_default().to_string_lossy().into_owned();
+            let name = p
+                .file_stem()
+                .unwrap_or_default()
+                .to_string_lossy()
+                .into_owned();
             (name, std::fs::read(&p).expect("vector file"))
         })
         .collect();

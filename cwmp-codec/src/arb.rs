@@ -19,8 +19,30 @@ pub(crate) trait Arb<'a>: Sized {
 }
 
 const ALPHABET: &[char] = &[
-    'a', 'Z', '0', '9', '.', '_', '-', ' ', ':', '/', '<', '>', '&', '"', '\'', '\t', '\n', '\r',
-    '\u{e9}', '\u{d55c}', '\u{1f4fa}', ']', '=', '%',
+    'a',
+    'Z',
+    '0',
+    '9',
+    '.',
+    '_',
+    '-',
+    ' ',
+    ':',
+    '/',
+    '<',
+    '>',
+    '&',
+    '"',
+    '\'',
+    '\t',
+    '\n',
+    '\r',
+    '\u{e9}',
+    '\u{d55c}',
+    '\u{1f4fa}',
+    ']',
+    '=',
+    '%',
 ];
 
 /// Text of up to 24 characters from an alphabet that exercises escaping.
@@ -83,7 +105,11 @@ impl<'a> Arb<'a> for bool {
 
 impl<'a, T: Arb<'a>> Arb<'a> for Option<T> {
     fn arb(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
-        if u.arbitrary()? { T::arb(u).map(Some) } else { Ok(None) }
+        if u.arbitrary()? {
+            T::arb(u).map(Some)
+        } else {
+            Ok(None)
+        }
     }
 }
 
@@ -96,8 +122,16 @@ impl<'a> Arb<'a> for DateTime {
             hour: u.int_in_range(0..=23)?,
             minute: u.int_in_range(0..=59)?,
             second: u.int_in_range(0..=59)?,
-            nanosecond: if u.arbitrary()? { 0 } else { u.int_in_range(0..=999_999_999)? },
-            offset_minutes: if u.arbitrary()? { None } else { Some(u.int_in_range(-840..=840)?) },
+            nanosecond: if u.arbitrary()? {
+                0
+            } else {
+                u.int_in_range(0..=999_999_999)?
+            },
+            offset_minutes: if u.arbitrary()? {
+                None
+            } else {
+                Some(u.int_in_range(-840..=840)?)
+            },
         })
     }
 }
@@ -121,9 +155,15 @@ impl<'a> Arb<'a> for Value<'a> {
             7 => {
                 let bytes: Vec<u8> = u.arbitrary()?;
                 let hex: String = bytes.iter().map(|b| format!("{b:02X}")).collect();
-                Value { xsd_type: XsdType::HexBinary, text: Cow::Owned(hex) }
+                Value {
+                    xsd_type: XsdType::HexBinary,
+                    text: Cow::Owned(hex),
+                }
             }
-            _ => Value { xsd_type: XsdType::Other(Cow::Owned(word(u)?)), text: Cow::Owned(text(u)?) },
+            _ => Value {
+                xsd_type: XsdType::Other(Cow::Owned(word(u)?)),
+                text: Cow::Owned(text(u)?),
+            },
         })
     }
 }
@@ -153,7 +193,11 @@ impl<'a> Arbitrary<'a> for Envelope<'a> {
     fn arbitrary(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
         let header = Header::arbitrary(u)?;
         let body = Body::arbitrary(u)?;
-        Ok(Envelope::with_consistent_version(u.int_in_range(0..=2)?, header, body))
+        Ok(Envelope::with_consistent_version(
+            u.int_in_range(0..=2)?,
+            header,
+            body,
+        ))
     }
 }
 
@@ -163,6 +207,10 @@ impl<'a> Envelope<'a> {
     #[must_use]
     pub fn with_consistent_version(minor: u8, header: Header<'a>, body: Body<'a>) -> Self {
         let version = CwmpVersion::detect(minor.min(2), &header);
-        Envelope { version, header, body }
+        Envelope {
+            version,
+            header,
+            body,
+        }
     }
 }

@@ -293,7 +293,14 @@ pub struct Envelope<'a> {
 impl<'a> Envelope<'a> {
     /// An envelope with the given ID (an empty header otherwise).
     pub fn new(version: CwmpVersion, id: impl Into<Cow<'a, str>>, body: Body<'a>) -> Self {
-        Self { version, header: Header { id: Some(id.into()), ..Header::default() }, body }
+        Self {
+            version,
+            header: Header {
+                id: Some(id.into()),
+                ..Header::default()
+            },
+            body,
+        }
     }
 
     /// Parses exactly one envelope, leniently, with default limits.
@@ -324,7 +331,10 @@ impl<'a> Envelope<'a> {
         if p.next_root()?.is_some() {
             return Err(p.error(ErrorKind::TrailingContent));
         }
-        Ok(Parsed { value: env, warnings: p.into_warnings() })
+        Ok(Parsed {
+            value: env,
+            warnings: p.into_warnings(),
+        })
     }
 
     /// Writes the canonical form with default options.
@@ -338,7 +348,11 @@ impl<'a> Envelope<'a> {
     /// Writes the canonical form into `out` with `opts`.
     pub fn write_with(&self, out: &mut Vec<u8>, opts: &WriteOptions) {
         let ns = self.version.namespace();
-        let mut w = XmlWriter { out, opts: *opts, cwmp_ns: ns };
+        let mut w = XmlWriter {
+            out,
+            opts: *opts,
+            cwmp_ns: ns,
+        };
         w.raw(concat!(
             "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"",
             " xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\"",
@@ -435,7 +449,10 @@ impl<'a> Message<'a> {
             }
             envelopes.push(read_envelope(&mut p, root)?);
         }
-        Ok(Parsed { value: Self { envelopes }, warnings: p.into_warnings() })
+        Ok(Parsed {
+            value: Self { envelopes },
+            warnings: p.into_warnings(),
+        })
     }
 
     /// Writes every envelope, canonical, one after the other.
@@ -451,7 +468,13 @@ impl<'a> Message<'a> {
     /// Converts any borrowed text into owned data.
     #[must_use]
     pub fn into_owned(self) -> Message<'static> {
-        Message { envelopes: self.envelopes.into_iter().map(Envelope::into_owned).collect() }
+        Message {
+            envelopes: self
+                .envelopes
+                .into_iter()
+                .map(Envelope::into_owned)
+                .collect(),
+        }
     }
 }
 
@@ -486,7 +509,11 @@ fn read_envelope<'a>(p: &mut Parser<'a>, root: Elem<'a>) -> Result<Envelope<'a>,
         }
     };
     let version = CwmpVersion::detect(p.cwmp_minor().unwrap_or(0), &header);
-    Ok(Envelope { version, header, body })
+    Ok(Envelope {
+        version,
+        header,
+        body,
+    })
 }
 
 fn read_body<'a>(p: &mut Parser<'a>, elem: &Elem<'a>) -> Result<Body<'a>, ParseError> {

@@ -177,7 +177,11 @@ impl<'a> crate::arb::Arb<'a> for Fault<'a> {
     fn arb(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         let detail: CwmpFault<'a> = crate::arb::Arb::arb(u)?;
         Ok(Self {
-            faultcode: if u.arbitrary()? { SoapFaultCode::Client } else { SoapFaultCode::Server },
+            faultcode: if u.arbitrary()? {
+                SoapFaultCode::Client
+            } else {
+                SoapFaultCode::Server
+            },
             faultstring: Cow::Borrowed("CWMP fault"),
             detail: if u.ratio(1, 8)? { None } else { Some(detail) },
         })

@@ -115,7 +115,13 @@ impl<'a> Header<'a> {
                     let name = Cow::Borrowed(child.local);
                     let in_scope = p.outer_bindings(&child);
                     let raw = Cow::Borrowed(p.raw(&child)?);
-                    h.unknown.push(UnknownHeader { namespace, name, must_understand, raw, in_scope });
+                    h.unknown.push(UnknownHeader {
+                        namespace,
+                        name,
+                        must_understand,
+                        raw,
+                        in_scope,
+                    });
                     continue;
                 }
             }
@@ -125,7 +131,10 @@ impl<'a> Header<'a> {
             };
             match child.local {
                 "ID" => {
-                    let ok = child.must_understand.as_ref().is_some_and(|a| a.value.trim() == "1");
+                    let ok = child
+                        .must_understand
+                        .as_ref()
+                        .is_some_and(|a| a.value.trim() == "1");
                     if !ok {
                         p.tolerate_at(offset, WarningKind::IdWithoutMustUnderstand)?;
                     }
@@ -214,7 +223,10 @@ impl<'a> Header<'a> {
 pub(crate) fn owned_bindings(
     bindings: Vec<(Cow<'_, str>, Cow<'_, str>)>,
 ) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
-    bindings.into_iter().map(|(p, u)| (IntoOwned::into_owned(p), IntoOwned::into_owned(u))).collect()
+    bindings
+        .into_iter()
+        .map(|(p, u)| (IntoOwned::into_owned(p), IntoOwned::into_owned(u)))
+        .collect()
 }
 
 /// Writes an element kept raw, adding to its start tag the declarations from `in_scope` that
@@ -229,10 +241,16 @@ pub(crate) fn write_raw_element(
         .skip(1)
         .find(|&(_, c)| c == '>' || c == '/' || c.is_ascii_whitespace())
         .map_or(raw.len(), |(i, _)| i);
-    let start_tag = raw.get(..raw.find('>').unwrap_or(raw.len())).unwrap_or_default();
+    let start_tag = raw
+        .get(..raw.find('>').unwrap_or(raw.len()))
+        .unwrap_or_default();
     w.raw(raw.get(..name_end).unwrap_or_default());
     for (prefix, uri) in in_scope {
-        let attr = if prefix.is_empty() { "xmlns=".to_owned() } else { format!("xmlns:{prefix}=") };
+        let attr = if prefix.is_empty() {
+            "xmlns=".to_owned()
+        } else {
+            format!("xmlns:{prefix}=")
+        };
         let root = match &**prefix {
             "" => Some(""),
             "cwmp" => Some(w.cwmp_ns),

@@ -73,7 +73,13 @@ impl<'a> ParameterIter<'a> {
             };
             while let Some(arg) = p.next_child(&method)? {
                 if arg.local == "ParameterList" {
-                    return Ok(Self { p, list: arg, method: method.local, index: 0, done: false });
+                    return Ok(Self {
+                        p,
+                        list: arg,
+                        method: method.local,
+                        index: 0,
+                        done: false,
+                    });
                 }
                 p.skip(&arg)?;
             }
@@ -97,9 +103,13 @@ impl<'a> ParameterIter<'a> {
             self.index += 1;
             if self.index > self.p.limits.max_list_items {
                 let limit = self.p.limits.max_list_items;
-                return Err(self
-                    .p
-                    .error_in(&child, ErrorKind::LimitExceeded { name: "max_list_items", limit }));
+                return Err(self.p.error_in(
+                    &child,
+                    ErrorKind::LimitExceeded {
+                        name: "max_list_items",
+                        limit,
+                    },
+                ));
             }
             self.p.set_index(self.index);
             if let Some(item) = ParameterValueStruct::read_item(&mut self.p, child)? {

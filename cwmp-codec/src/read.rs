@@ -52,7 +52,10 @@ impl ReadOptions {
     /// Strict reading with default limits.
     #[must_use]
     pub fn strict() -> Self {
-        Self { strict: true, limits: Limits::default() }
+        Self {
+            strict: true,
+            limits: Limits::default(),
+        }
     }
 
     /// These options with other limits.
@@ -275,25 +278,45 @@ impl<'a> Parser<'a> {
 
     /// An error about `elem`, at its start tag.
     pub(crate) fn error_in(&self, elem: &Elem<'a>, kind: ErrorKind) -> ParseError {
-        ParseError { offset: elem.offset, path: self.path_of(elem), kind }
+        ParseError {
+            offset: elem.offset,
+            path: self.path_of(elem),
+            kind,
+        }
     }
 
     /// Accepts a quirk of `elem`.
-    pub(crate) fn tolerate_in(&mut self, elem: &Elem<'a>, kind: WarningKind) -> Result<(), ParseError> {
+    pub(crate) fn tolerate_in(
+        &mut self,
+        elem: &Elem<'a>,
+        kind: WarningKind,
+    ) -> Result<(), ParseError> {
         if self.strict {
             return Err(self.error_in(elem, ErrorKind::Strict(kind)));
         }
-        if self.warnings.as_ref().is_some_and(|w| w.len() < self.limits.max_warnings) {
+        if self
+            .warnings
+            .as_ref()
+            .is_some_and(|w| w.len() < self.limits.max_warnings)
+        {
             let path = self.path_of(elem);
             if let Some(w) = self.warnings.as_mut() {
-                w.push(Warning { offset: elem.offset, path, kind });
+                w.push(Warning {
+                    offset: elem.offset,
+                    path,
+                    kind,
+                });
             }
         }
         Ok(())
     }
 
     pub(crate) fn error_at(&self, offset: usize, kind: ErrorKind) -> ParseError {
-        ParseError { offset, path: self.path(), kind }
+        ParseError {
+            offset,
+            path: self.path(),
+            kind,
+        }
     }
 
     /// An error at the event being handled.
@@ -306,7 +329,11 @@ impl<'a> Parser<'a> {
     }
 
     /// Accepts a quirk: an error in strict mode, a recorded warning otherwise.
-    pub(crate) fn tolerate_at(&mut self, offset: usize, kind: WarningKind) -> Result<(), ParseError> {
+    pub(crate) fn tolerate_at(
+        &mut self,
+        offset: usize,
+        kind: WarningKind,
+    ) -> Result<(), ParseError> {
         if self.strict {
             return Err(self.error_at(offset, ErrorKind::Strict(kind)));
         }
@@ -396,7 +423,11 @@ impl<'a> Parser<'a> {
         let (prefix, local) = split_qname(qname);
         let local = std::str::from_utf8(local)
             .map_err(|_| self.error(ErrorKind::Xml("invalid utf-8 in element name".into())))?;
-        self.stack.push(Open { qname, local, index: 0 });
+        self.stack.push(Open {
+            qname,
+            local,
+            index: 0,
+        });
         let depth = self.stack.len();
         let mut elem = Elem {
             local,
@@ -428,7 +459,10 @@ impl<'a> Parser<'a> {
     ) -> Result<(), ParseError> {
         let mut count = 0usize;
         loop {
-            let start = rest.iter().position(|&b| !is_xml_space_byte(b)).unwrap_or(rest.len());
+            let start = rest
+                .iter()
+                .position(|&b| !is_xml_space_byte(b))
+                .unwrap_or(rest.len());
             rest = rest.get(start..).unwrap_or_default();
             if rest.is_empty() {
                 return Ok(());
@@ -442,17 +476,26 @@ impl<'a> Parser<'a> {
                 ));
             }
             let bad = |p: &Self| p.error(ErrorKind::Xml("malformed attribute".into()));
-            let eq = rest.iter().position(|&b| b == b'=').ok_or_else(|| bad(self))?;
+            let eq = rest
+                .iter()
+                .position(|&b| b == b'=')
+                .ok_or_else(|| bad(self))?;
             let (name, after) = rest.split_at(eq);
             let name = trim_bytes(name);
             let after = after.get(1..).unwrap_or_default();
-            let q = after.iter().position(|&b| !is_xml_space_byte(b)).ok_or_else(|| bad(self))?;
+            let q = after
+                .iter()
+                .position(|&b| !is_xml_space_byte(b))
+                .ok_or_else(|| bad(self))?;
             let quote = *after.get(q).ok_or_else(|| bad(self))?;
             if quote != b'"' && quote != b'\'' {
                 return Err(bad(self));
             }
             let body = after.get(q + 1..).unwrap_or_default();
-            let close = body.iter().position(|&b| b == quote).ok_or_else(|| bad(self))?;
+            let close = body
+                .iter()
+                .position(|&b| b == quote)
+                .ok_or_else(|| bad(self))?;
             let raw_value = body.get(..close).unwrap_or_default();
             rest = body.get(close + 1..).unwrap_or_default();
             if name.is_empty() {
@@ -481,7 +524,12 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn bind(&mut self, prefix: &'a [u8], uri: Cow<'a, str>, depth: usize) -> Result<(), ParseError> {
+    fn bind(
+        &mut self,
+        prefix: &'a [u8],
+        uri: Cow<'a, str>,
+        depth: usize,
+    ) -> Result<(), ParseError> {
         if self.bindings.len() >= self.limits.max_namespace_bindings {
             return Err(self.limit_error(
                 self.offset(),
@@ -587,7 +635,9 @@ impl<'a> Parser<'a> {
                 Event::Comment(_) => self.tolerate(WarningKind::Comment)?,
                 Event::PI(_) => self.tolerate(WarningKind::ProcessingInstruction)?,
                 Event::Decl(_) => {
-                    return Err(self.error(ErrorKind::Xml("xml declaration inside an element".into())));
+                    return Err(
+                        self.error(ErrorKind::Xml("xml declaration inside an element".into()))
+                    );
                 }
                 Event::DocType(_) => return Err(self.error(ErrorKind::DocType)),
                 Event::Eof => return Err(self.error(ErrorKind::UnexpectedEof)),
@@ -638,7 +688,9 @@ impl<'a> Parser<'a> {
                     return Err(self.error(ErrorKind::UnexpectedElement(name)));
                 }
                 Event::Decl(_) => {
-                    return Err(self.error(ErrorKind::Xml("xml declaration inside an element".into())));
+                    return Err(
+                        self.error(ErrorKind::Xml("xml declaration inside an element".into()))
+                    );
                 }
                 Event::DocType(_) => return Err(self.error(ErrorKind::DocType)),
                 Event::Eof => return Err(self.error(ErrorKind::UnexpectedEof)),
@@ -651,7 +703,10 @@ impl<'a> Parser<'a> {
                     Cow::Owned(s)
                 }
             });
-            if acc.as_ref().is_some_and(|a| a.len() > self.limits.max_text_bytes) {
+            if acc
+                .as_ref()
+                .is_some_and(|a| a.len() > self.limits.max_text_bytes)
+            {
                 return Err(self.limit_error(
                     self.offset(),
                     "max_text_bytes",
@@ -663,7 +718,10 @@ impl<'a> Parser<'a> {
 
     /// Rejects the C0 controls XML 1.0 forbids (quick-xml passes them through).
     fn check_chars(&self, text: &str) -> Result<(), ParseError> {
-        match text.bytes().find(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) {
+        match text
+            .bytes()
+            .find(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
+        {
             Some(b) => Err(self.error(ErrorKind::IllegalCharacter(u32::from(b)))),
             None => Ok(()),
         }
@@ -723,7 +781,9 @@ impl<'a> Parser<'a> {
                 Event::DocType(_) => return Err(self.error(ErrorKind::DocType)),
                 Event::Eof => return Err(self.error(ErrorKind::UnexpectedEof)),
                 Event::Decl(_) => {
-                    return Err(self.error(ErrorKind::Xml("xml declaration inside an element".into())));
+                    return Err(
+                        self.error(ErrorKind::Xml("xml declaration inside an element".into()))
+                    );
                 }
                 Event::Empty(s) => {
                     self.open(&s, true)?;
@@ -794,7 +854,10 @@ impl<'a> Parser<'a> {
         parse(trimmed).ok_or_else(|| {
             self.error_in(
                 elem,
-                ErrorKind::InvalidValue { expected, found: crate::value::truncate(text) },
+                ErrorKind::InvalidValue {
+                    expected,
+                    found: crate::value::truncate(text),
+                },
             )
         })
     }
@@ -824,8 +887,14 @@ fn split_qname(name: &[u8]) -> (Option<&[u8]>, &[u8]) {
 }
 
 fn trim_bytes(b: &[u8]) -> &[u8] {
-    let start = b.iter().position(|&c| !is_xml_space_byte(c)).unwrap_or(b.len());
-    let end = b.iter().rposition(|&c| !is_xml_space_byte(c)).map_or(start, |e| e + 1);
+    let start = b
+        .iter()
+        .position(|&c| !is_xml_space_byte(c))
+        .unwrap_or(b.len());
+    let end = b
+        .iter()
+        .rposition(|&c| !is_xml_space_byte(c))
+        .map_or(start, |e| e + 1);
     b.get(start..end).unwrap_or_default()
 }
 

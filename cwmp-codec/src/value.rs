@@ -97,7 +97,9 @@ impl XsdType<'_> {
             Self::Boolean => parse_bool(t).is_some(),
             Self::DateTime => DateTime::parse(t).is_some(),
             Self::Base64 => is_base64(t),
-            Self::HexBinary => t.len().is_multiple_of(2) && t.bytes().all(|b| b.is_ascii_hexdigit()),
+            Self::HexBinary => {
+                t.len().is_multiple_of(2) && t.bytes().all(|b| b.is_ascii_hexdigit())
+            }
         }
     }
 }
@@ -155,44 +157,65 @@ pub struct Value<'a> {
 impl<'a> Value<'a> {
     /// An `xsd:string` value.
     pub fn string(text: impl Into<Cow<'a, str>>) -> Self {
-        Self { xsd_type: XsdType::String, text: text.into() }
+        Self {
+            xsd_type: XsdType::String,
+            text: text.into(),
+        }
     }
 
     /// An `xsd:int` value.
     #[must_use]
     pub fn int(v: i32) -> Self {
-        Self { xsd_type: XsdType::Int, text: Cow::Owned(v.to_string()) }
+        Self {
+            xsd_type: XsdType::Int,
+            text: Cow::Owned(v.to_string()),
+        }
     }
 
     /// An `xsd:unsignedInt` value.
     #[must_use]
     pub fn unsigned_int(v: u32) -> Self {
-        Self { xsd_type: XsdType::UnsignedInt, text: Cow::Owned(v.to_string()) }
+        Self {
+            xsd_type: XsdType::UnsignedInt,
+            text: Cow::Owned(v.to_string()),
+        }
     }
 
     /// An `xsd:long` value.
     #[must_use]
     pub fn long(v: i64) -> Self {
-        Self { xsd_type: XsdType::Long, text: Cow::Owned(v.to_string()) }
+        Self {
+            xsd_type: XsdType::Long,
+            text: Cow::Owned(v.to_string()),
+        }
     }
 
     /// An `xsd:unsignedLong` value.
     #[must_use]
     pub fn unsigned_long(v: u64) -> Self {
-        Self { xsd_type: XsdType::UnsignedLong, text: Cow::Owned(v.to_string()) }
+        Self {
+            xsd_type: XsdType::UnsignedLong,
+            text: Cow::Owned(v.to_string()),
+        }
     }
 
     /// An `xsd:boolean` value, written `true`/`false` (or `1`/`0` with
     /// [`WriteOptions::numeric_booleans`](crate::WriteOptions::numeric_booleans)).
     #[must_use]
     pub fn boolean(v: bool) -> Self {
-        Self { xsd_type: XsdType::Boolean, text: Cow::Borrowed(if v { "true" } else { "false" }) }
+        Self {
+            xsd_type: XsdType::Boolean,
+            text: Cow::Borrowed(if v { "true" } else { "false" }),
+        }
     }
 
     /// An `xsd:dateTime` value.
     #[must_use]
     pub fn date_time(v: DateTime) -> Self {
-        Self { xsd_type: XsdType::DateTime, text: Cow::Owned(v.to_string()) }
+        Self {
+            xsd_type: XsdType::DateTime,
+            text: Cow::Owned(v.to_string()),
+        }
     }
 
     /// An `xsd:base64Binary` value from already-encoded text.
@@ -218,12 +241,18 @@ impl<'a> Value<'a> {
     /// # Errors
     ///
     /// [`InvalidValue`] when `text` does not parse as `xsd_type`.
-    pub fn typed(xsd_type: XsdType<'a>, text: impl Into<Cow<'a, str>>) -> Result<Self, InvalidValue> {
+    pub fn typed(
+        xsd_type: XsdType<'a>,
+        text: impl Into<Cow<'a, str>>,
+    ) -> Result<Self, InvalidValue> {
         let text = text.into();
         if xsd_type.accepts(&text) && text.trim_matches(crate::read::is_xml_space) == text {
             Ok(Self { xsd_type, text })
         } else {
-            Err(InvalidValue { expected: xsd_type.local_name().to_owned(), found: truncate(&text) })
+            Err(InvalidValue {
+                expected: xsd_type.local_name().to_owned(),
+                found: truncate(&text),
+            })
         }
     }
 
@@ -282,7 +311,10 @@ impl<'a> Value<'a> {
     /// Converts any borrowed text into owned data.
     #[must_use]
     pub fn into_owned(self) -> Value<'static> {
-        Value { xsd_type: self.xsd_type.into_owned(), text: Cow::Owned(self.text.into_owned()) }
+        Value {
+            xsd_type: self.xsd_type.into_owned(),
+            text: Cow::Owned(self.text.into_owned()),
+        }
     }
 }
 
@@ -406,13 +438,25 @@ impl DateTime {
             }
             _ => return None,
         };
-        Some(Self { year, month, day, hour, minute, second, nanosecond, offset_minutes })
+        Some(Self {
+            year,
+            month,
+            day,
+            hour,
+            minute,
+            second,
+            nanosecond,
+            offset_minutes,
+        })
     }
 
     /// The same instant written without fractional seconds (for CPEs that reject them).
     #[must_use]
     pub fn without_fraction(self) -> Self {
-        Self { nanosecond: 0, ..self }
+        Self {
+            nanosecond: 0,
+            ..self
+        }
     }
 }
 
@@ -462,13 +506,17 @@ impl DateTimeText<'_> {
     /// Converts any borrowed text into owned data.
     #[must_use]
     pub fn into_owned(self) -> DateTimeText<'static> {
-        DateTimeText { text: Cow::Owned(self.text.into_owned()) }
+        DateTimeText {
+            text: Cow::Owned(self.text.into_owned()),
+        }
     }
 }
 
 impl From<DateTime> for DateTimeText<'_> {
     fn from(v: DateTime) -> Self {
-        Self { text: Cow::Owned(v.to_string()) }
+        Self {
+            text: Cow::Owned(v.to_string()),
+        }
     }
 }
 

@@ -112,16 +112,21 @@ impl XmlWriter<'_> {
                 0..=0x1F => "\u{FFFD}".as_bytes(),
                 _ => continue,
             };
-            self.out.extend_from_slice(bytes.get(last..i).unwrap_or_default());
+            self.out
+                .extend_from_slice(bytes.get(last..i).unwrap_or_default());
             self.out.extend_from_slice(rep);
             last = i + 1;
         }
-        self.out.extend_from_slice(bytes.get(last..).unwrap_or_default());
+        self.out
+            .extend_from_slice(bytes.get(last..).unwrap_or_default());
     }
 
     /// Escaped text inside a double-quoted attribute value.
     pub(crate) fn attr_text(&mut self, text: &str) {
-        if !text.bytes().any(|b| matches!(b, b'"' | b'<' | b'&' | 0..=0x1F)) {
+        if !text
+            .bytes()
+            .any(|b| matches!(b, b'"' | b'<' | b'&' | 0..=0x1F))
+        {
             self.raw(text);
             return;
         }

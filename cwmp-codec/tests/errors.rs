@@ -7,7 +7,9 @@ use cwmp_codec::{Envelope, ErrorKind, Limits, Message, ReadOptions};
 fn all_vectors() -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for dir in ["spec", "vendor", "malformed"] {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors").join(dir);
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/vectors")
+            .join(dir);
         for e in std::fs::read_dir(dir).unwrap() {
             let p = e.unwrap().path();
             if p.extension().is_some_and(|x| x == "xml") {
@@ -33,7 +35,11 @@ fn cutting_every_vector_at_every_byte() {
             if cut < complete && single {
                 assert!(env.is_err(), "{name}: prefix of {cut} bytes parsed");
                 if let Err(e) = &env {
-                    assert!(e.offset <= cut + 3, "{name} cut {cut}: offset {} past the input", e.offset);
+                    assert!(
+                        e.offset <= cut + 3,
+                        "{name} cut {cut}: offset {} past the input",
+                        e.offset
+                    );
                 }
             }
             // Strict mode and the message reader must not panic either.
@@ -69,13 +75,44 @@ fn limits_are_enforced_and_named() {
         ))
     };
     let cases: Vec<(&str, String, ReadOptions)> = vec![
-        ("max_input_bytes", names(1), limits(|l| l.max_input_bytes = 100)),
-        ("max_list_items", names(11), limits(|l| l.max_list_items = 10)),
-        ("max_depth", wrap(&"<c:X>".repeat(40)), ReadOptions::default()),
-        ("max_text_bytes", wrap(&format!("<c:Reboot><CommandKey>{}</CommandKey></c:Reboot>", "k".repeat(65))), limits(|l| l.max_text_bytes = 64)),
-        ("max_envelopes", wrap("<c:FactoryReset/>").repeat(3), limits(|l| l.max_envelopes = 2)),
-        ("max_attributes", wrap(r#"<c:FactoryReset a="1" b="2" c="3"/>"#), limits(|l| l.max_attributes = 2)),
-        ("max_namespace_bindings", wrap(r#"<c:FactoryReset xmlns:a="u:a" xmlns:b="u:b"/>"#), limits(|l| l.max_namespace_bindings = 4)),
+        (
+            "max_input_bytes",
+            names(1),
+            limits(|l| l.max_input_bytes = 100),
+        ),
+        (
+            "max_list_items",
+            names(11),
+            limits(|l| l.max_list_items = 10),
+        ),
+        (
+            "max_depth",
+            wrap(&"<c:X>".repeat(40)),
+            ReadOptions::default(),
+        ),
+        (
+            "max_text_bytes",
+            wrap(&format!(
+                "<c:Reboot><CommandKey>{}</CommandKey></c:Reboot>",
+                "k".repeat(65)
+            )),
+            limits(|l| l.max_text_bytes = 64),
+        ),
+        (
+            "max_envelopes",
+            wrap("<c:FactoryReset/>").repeat(3),
+            limits(|l| l.max_envelopes = 2),
+        ),
+        (
+            "max_attributes",
+            wrap(r#"<c:FactoryReset a="1" b="2" c="3"/>"#),
+            limits(|l| l.max_attributes = 2),
+        ),
+        (
+            "max_namespace_bindings",
+            wrap(r#"<c:FactoryReset xmlns:a="u:a" xmlns:b="u:b"/>"#),
+            limits(|l| l.max_namespace_bindings = 4),
+        ),
     ];
     for (limit, xml, opts) in cases {
         let e = parse_err(&xml, &opts);
@@ -91,20 +128,33 @@ fn limits_are_enforced_and_named() {
 #[test]
 fn doctype_and_entities_are_never_expanded() {
     let lol = r#"<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]><e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body>&lol2;</e:Body></e:Envelope>"#;
-    assert_eq!(parse_err(lol, &ReadOptions::default()).kind, ErrorKind::DocType);
+    assert_eq!(
+        parse_err(lol, &ReadOptions::default()).kind,
+        ErrorKind::DocType
+    );
     let xxe = wrap(r#"<c:Reboot><CommandKey>&xxe;</CommandKey></c:Reboot>"#);
-    assert!(matches!(parse_err(&xxe, &ReadOptions::default()).kind, ErrorKind::UnknownEntity(ref n) if n == "xxe"));
+    assert!(
+        matches!(parse_err(&xxe, &ReadOptions::default()).kind, ErrorKind::UnknownEntity(ref n) if n == "xxe")
+    );
 }
 
 #[test]
 fn errors_name_offset_and_path() {
-    let xml = wrap(r#"<c:SetParameterValues><ParameterList enc:arrayType="c:ParameterValueStruct[2]"><ParameterValueStruct><Name>A</Name><Value>1</Value></ParameterValueStruct><ParameterValueStruct><Name>B</Name><Value><x/></Value></ParameterValueStruct></ParameterList><ParameterKey/></c:SetParameterValues>"#);
+    let xml = wrap(
+        r#"<c:SetParameterValues><ParameterList enc:arrayType="c:ParameterValueStruct[2]"><ParameterValueStruct><Name>A</Name><Value>1</Value></ParameterValueStruct><ParameterValueStruct><Name>B</Name><Value><x/></Value></ParameterValueStruct></ParameterList><ParameterKey/></c:SetParameterValues>"#,
+    );
     let e = parse_err(&xml, &ReadOptions::default());
-    assert_eq!(e.path, "Envelope/Body/SetParameterValues/ParameterList/ParameterValueStruct[2]/Value");
+    assert_eq!(
+        e.path,
+        "Envelope/Body/SetParameterValues/ParameterList/ParameterValueStruct[2]/Value"
+    );
     assert_eq!(&xml[e.offset..e.offset + 4], "<x/>");
     assert_eq!(
         e.to_string(),
-        format!("unexpected element x in text content at byte {} ({})", e.offset, e.path)
+        format!(
+            "unexpected element x in text content at byte {} ({})",
+            e.offset, e.path
+        )
     );
 }
 
@@ -113,23 +163,42 @@ fn malformed_inputs_are_errors() {
     let cases = [
         ("", ErrorKind::MissingBody),
         ("<a>", ErrorKind::NotAnEnvelope),
-        ("<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"/>", ErrorKind::MissingBody),
-        ("<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body/></e:Envelope>", ErrorKind::EmptyBody),
-        ("<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><x:M/></e:Body></e:Envelope>", ErrorKind::UnboundPrefix("x".into())),
-        ("<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><c:M xmlns:c=\"urn:dslforum-org:cwmp-1-0\">\u{1}</c:M></e:Body></e:Envelope>", ErrorKind::IllegalCharacter(1)),
+        (
+            "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"/>",
+            ErrorKind::MissingBody,
+        ),
+        (
+            "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body/></e:Envelope>",
+            ErrorKind::EmptyBody,
+        ),
+        (
+            "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><x:M/></e:Body></e:Envelope>",
+            ErrorKind::UnboundPrefix("x".into()),
+        ),
+        (
+            "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><c:M xmlns:c=\"urn:dslforum-org:cwmp-1-0\">\u{1}</c:M></e:Body></e:Envelope>",
+            ErrorKind::IllegalCharacter(1),
+        ),
     ];
     for (xml, kind) in cases {
         let e = Envelope::parse(xml.as_bytes()).unwrap_err();
         assert_eq!(e.kind, kind, "{xml}: {e}");
     }
     let trailing = format!("{}junk", wrap("<c:FactoryReset/>"));
-    assert_eq!(Message::parse(trailing.as_bytes()).unwrap_err().kind, ErrorKind::TrailingContent);
-    let not_utf8 = wrap("<c:Reboot><CommandKey>\u{fffd}</CommandKey></c:Reboot>").replace('\u{fffd}', "\u{1}");
+    assert_eq!(
+        Message::parse(trailing.as_bytes()).unwrap_err().kind,
+        ErrorKind::TrailingContent
+    );
+    let not_utf8 =
+        wrap("<c:Reboot><CommandKey>\u{fffd}</CommandKey></c:Reboot>").replace('\u{fffd}', "\u{1}");
     assert!(Message::parse(not_utf8.as_bytes()).is_err());
     let mut bytes = wrap("<c:Reboot><CommandKey>x</CommandKey></c:Reboot>").into_bytes();
     let at = bytes.iter().position(|&b| b == b'x').unwrap();
     bytes[at] = 0xff;
-    assert!(matches!(Message::parse(&bytes).unwrap_err().kind, ErrorKind::Xml(_)));
+    assert!(matches!(
+        Message::parse(&bytes).unwrap_err().kind,
+        ErrorKind::Xml(_)
+    ));
 }
 
 #[test]
@@ -150,13 +219,21 @@ fn unknown_must_understand_headers_are_reported() {
 fn unknown_methods_are_kept_raw() {
     let xml = wrap(r#"<c:X_00D09E_Reset><Mode>hard</Mode></c:X_00D09E_Reset>"#);
     let env = Envelope::parse(xml.as_bytes()).unwrap();
-    let cwmp_codec::Body::Unknown(m) = &env.body else { panic!("{:?}", env.body) };
+    let cwmp_codec::Body::Unknown(m) = &env.body else {
+        panic!("{:?}", env.body)
+    };
     assert_eq!(m.name, "X_00D09E_Reset");
     assert_eq!(m.namespace, "urn:dslforum-org:cwmp-1-0");
-    assert_eq!(m.raw, "<c:X_00D09E_Reset><Mode>hard</Mode></c:X_00D09E_Reset>");
+    assert_eq!(
+        m.raw,
+        "<c:X_00D09E_Reset><Mode>hard</Mode></c:X_00D09E_Reset>"
+    );
     // The `c` prefix was declared on the root: the raw copy carries it when written.
     let written = String::from_utf8(env.to_vec()).unwrap();
-    assert!(written.contains(r#" xmlns:c="urn:dslforum-org:cwmp-1-0""#), "{written}");
+    assert!(
+        written.contains(r#" xmlns:c="urn:dslforum-org:cwmp-1-0""#),
+        "{written}"
+    );
     let out = env.to_vec();
     let again = Envelope::parse(&out).unwrap();
     assert_eq!(again.body.method_name(), "X_00D09E_Reset");
@@ -164,10 +241,14 @@ fn unknown_methods_are_kept_raw() {
 
 #[test]
 fn secrets_are_redacted_in_debug() {
-    let xml = wrap(r#"<c:Download><CommandKey>k</CommandKey><FileType>1 Firmware Upgrade Image</FileType><URL>http://f</URL><Username>u</Username><Password>hunter2</Password><FileSize>0</FileSize><TargetFileName/><DelaySeconds>0</DelaySeconds><SuccessURL/><FailureURL/></c:Download>"#);
+    let xml = wrap(
+        r#"<c:Download><CommandKey>k</CommandKey><FileType>1 Firmware Upgrade Image</FileType><URL>http://f</URL><Username>u</Username><Password>hunter2</Password><FileSize>0</FileSize><TargetFileName/><DelaySeconds>0</DelaySeconds><SuccessURL/><FailureURL/></c:Download>"#,
+    );
     let env = Envelope::parse(xml.as_bytes()).unwrap();
     let debug = format!("{env:?}");
     assert!(!debug.contains("hunter2"), "{debug}");
-    let cwmp_codec::Body::Download(d) = &env.body else { panic!() };
+    let cwmp_codec::Body::Download(d) = &env.body else {
+        panic!()
+    };
     assert_eq!(d.password.expose(), "hunter2");
 }

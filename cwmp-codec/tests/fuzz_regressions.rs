@@ -13,10 +13,17 @@ fn fuzz_regressions_hold() {
         let path = entry.unwrap().path();
         let bytes = std::fs::read(&path).unwrap();
         n += 1;
-        let Ok(msg) = Message::parse(&bytes) else { continue };
+        let Ok(msg) = Message::parse(&bytes) else {
+            continue;
+        };
         let out = msg.to_vec();
         let again = Message::parse(&out).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        assert_eq!(again.to_vec(), Message::parse(&again.to_vec()).unwrap().to_vec(), "{}", path.display());
+        assert_eq!(
+            again.to_vec(),
+            Message::parse(&again.to_vec()).unwrap().to_vec(),
+            "{}",
+            path.display()
+        );
     }
     assert!(n > 0);
 }

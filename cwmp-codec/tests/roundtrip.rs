@@ -14,7 +14,10 @@ fn check(env: &Envelope<'_>) -> Result<(), TestCaseError> {
     prop_assert_eq!(&back.value, env);
     for w in &back.warnings {
         prop_assert!(
-            matches!(w.kind, cwmp_codec::WarningKind::UnknownXsiType | cwmp_codec::WarningKind::EmptyHeader),
+            matches!(
+                w.kind,
+                cwmp_codec::WarningKind::UnknownXsiType | cwmp_codec::WarningKind::EmptyHeader
+            ),
             "{}",
             w
         );
@@ -75,6 +78,11 @@ fn names_with_escapes_and_carriage_returns_survive() {
             }),
         );
         let out = env.to_vec();
-        assert_eq!(Envelope::parse(&out).unwrap(), env, "{}", String::from_utf8_lossy(&out));
+        assert_eq!(
+            Envelope::parse(&out).unwrap(),
+            env,
+            "{}",
+            String::from_utf8_lossy(&out)
+        );
     }
 }

@@ -16,7 +16,9 @@ const TIME: &str = "2011-10-11T15:48:26+09:00";
 const UUID: &str = "3f2504e0-4f89-41d3-9a0c-0305e82c3301";
 
 fn t() -> DateTimeText<'static> {
-    DateTimeText { text: Cow::Borrowed(TIME) }
+    DateTimeText {
+        text: Cow::Borrowed(TIME),
+    }
 }
 
 fn s(v: &'static str) -> Cow<'static, str> {
@@ -25,12 +27,21 @@ fn s(v: &'static str) -> Cow<'static, str> {
 
 fn params() -> Vec<ParameterValueStruct<'static>> {
     vec![
-        ParameterValueStruct::new("Device.DeviceInfo.SoftwareVersion", Value::string("2.1.27 <beta> & co")),
-        ParameterValueStruct::new("Device.ManagementServer.PeriodicInformInterval", Value::unsigned_int(3600)),
+        ParameterValueStruct::new(
+            "Device.DeviceInfo.SoftwareVersion",
+            Value::string("2.1.27 <beta> & co"),
+        ),
+        ParameterValueStruct::new(
+            "Device.ManagementServer.PeriodicInformInterval",
+            Value::unsigned_int(3600),
+        ),
         ParameterValueStruct::new("Device.X_TTA.Offset", Value::int(-5)),
         ParameterValueStruct::new("Device.X_TTA.Bytes", Value::unsigned_long(1 << 40)),
         ParameterValueStruct::new("Device.X_TTA.Delta", Value::long(-(1 << 40))),
-        ParameterValueStruct::new("Device.ManagementServer.PeriodicInformEnable", Value::boolean(true)),
+        ParameterValueStruct::new(
+            "Device.ManagementServer.PeriodicInformEnable",
+            Value::boolean(true),
+        ),
         ParameterValueStruct::new(
             "Device.ManagementServer.PeriodicInformTime",
             Value::date_time(DateTime::parse("2011-10-11T15:48:26.25Z").unwrap()),
@@ -51,7 +62,10 @@ fn op_result() -> OpResultStruct<'static> {
         execution_unit_ref_list: s("Device.SoftwareModules.ExecutionUnit.1."),
         start_time: t(),
         complete_time: t(),
-        fault: DeploymentUnitFaultStruct { fault_code: 0, fault_string: Some(s("")) },
+        fault: DeploymentUnitFaultStruct {
+            fault_code: 0,
+            fault_string: Some(s("")),
+        },
     }
 }
 
@@ -68,14 +82,23 @@ fn device_id() -> DeviceIdStruct<'static> {
 /// then a fault.
 fn samples() -> Vec<Body<'static>> {
     samples_with_events(vec![
-        EventStruct { event_code: EventCode::Bootstrap, command_key: s("") },
-        EventStruct { event_code: EventCode::Other(s("X 001F3C BOOT_DIAG")), command_key: s("") },
+        EventStruct {
+            event_code: EventCode::Bootstrap,
+            command_key: s(""),
+        },
+        EventStruct {
+            event_code: EventCode::Other(s("X 001F3C BOOT_DIAG")),
+            command_key: s(""),
+        },
     ])
 }
 
 fn samples_with_events(event: Vec<EventStruct<'static>>) -> Vec<Body<'static>> {
     let names = vec![s("Device.DeviceInfo."), s("Device.ManagementServer.URL")];
-    let fault_struct = TransferCompleteFaultStruct { fault_code: 9010, fault_string: s("Download failed") };
+    let fault_struct = TransferCompleteFaultStruct {
+        fault_code: 9010,
+        fault_string: s("Download failed"),
+    };
     let mut spv_fault = Fault::cwmp(FaultCode::InvalidArguments, "Invalid arguments");
     if let Some(d) = spv_fault.detail.as_mut() {
         d.set_parameter_values_faults.push(SetParameterValuesFault {
@@ -89,13 +112,26 @@ fn samples_with_events(event: Vec<EventStruct<'static>>) -> Vec<Body<'static>> {
         Body::GetRpcMethodsResponse(GetRpcMethodsResponse {
             method_list: vec![s("Inform"), s("GetRPCMethods"), s("TransferComplete")],
         }),
-        Body::SetParameterValues(SetParameterValues { parameter_list: params(), parameter_key: s("key-1") }),
+        Body::SetParameterValues(SetParameterValues {
+            parameter_list: params(),
+            parameter_key: s("key-1"),
+        }),
         Body::SetParameterValuesResponse(SetParameterValuesResponse { status: 1 }),
-        Body::GetParameterValues(GetParameterValues { parameter_names: names.clone() }),
-        Body::GetParameterValuesResponse(GetParameterValuesResponse { parameter_list: params() }),
-        Body::GetParameterNames(GetParameterNames { parameter_path: s("Device."), next_level: true }),
+        Body::GetParameterValues(GetParameterValues {
+            parameter_names: names.clone(),
+        }),
+        Body::GetParameterValuesResponse(GetParameterValuesResponse {
+            parameter_list: params(),
+        }),
+        Body::GetParameterNames(GetParameterNames {
+            parameter_path: s("Device."),
+            next_level: true,
+        }),
         Body::GetParameterNamesResponse(GetParameterNamesResponse {
-            parameter_list: vec![ParameterInfoStruct { name: s("Device.DeviceInfo."), writable: false }],
+            parameter_list: vec![ParameterInfoStruct {
+                name: s("Device.DeviceInfo."),
+                writable: false,
+            }],
         }),
         Body::SetParameterAttributes(SetParameterAttributes {
             parameter_list: vec![SetParameterAttributesStruct {
@@ -107,7 +143,9 @@ fn samples_with_events(event: Vec<EventStruct<'static>>) -> Vec<Body<'static>> {
             }],
         }),
         Body::SetParameterAttributesResponse(SetParameterAttributesResponse {}),
-        Body::GetParameterAttributes(GetParameterAttributes { parameter_names: names.clone() }),
+        Body::GetParameterAttributes(GetParameterAttributes {
+            parameter_names: names.clone(),
+        }),
         Body::GetParameterAttributesResponse(GetParameterAttributesResponse {
             parameter_list: vec![ParameterAttributeStruct {
                 name: s("Device.DeviceInfo.SoftwareVersion"),
@@ -115,9 +153,18 @@ fn samples_with_events(event: Vec<EventStruct<'static>>) -> Vec<Body<'static>> {
                 access_list: vec![],
             }],
         }),
-        Body::AddObject(AddObject { object_name: s("Device.X_TTA.Item."), parameter_key: s("k") }),
-        Body::AddObjectResponse(AddObjectResponse { instance_number: 3, status: 0 }),
-        Body::DeleteObject(DeleteObject { object_name: s("Device.X_TTA.Item.3."), parameter_key: s("k") }),
+        Body::AddObject(AddObject {
+            object_name: s("Device.X_TTA.Item."),
+            parameter_key: s("k"),
+        }),
+        Body::AddObjectResponse(AddObjectResponse {
+            instance_number: 3,
+            status: 0,
+        }),
+        Body::DeleteObject(DeleteObject {
+            object_name: s("Device.X_TTA.Item.3."),
+            parameter_key: s("k"),
+        }),
         Body::DeleteObjectResponse(DeleteObjectResponse { status: 0 }),
         Body::Download(Download {
             command_key: s("fw-2.1.28"),
@@ -136,15 +183,25 @@ fn samples_with_events(event: Vec<EventStruct<'static>>) -> Vec<Body<'static>> {
             start_time: DateTime::UNKNOWN.into(),
             complete_time: DateTime::UNKNOWN.into(),
         }),
-        Body::Reboot(Reboot { command_key: s("reboot-1") }),
+        Body::Reboot(Reboot {
+            command_key: s("reboot-1"),
+        }),
         Body::RebootResponse(RebootResponse {}),
         Body::GetQueuedTransfers(GetQueuedTransfers {}),
         Body::GetQueuedTransfersResponse(GetQueuedTransfersResponse {
-            transfer_list: vec![QueuedTransferStruct { command_key: s("fw"), state: 2 }],
+            transfer_list: vec![QueuedTransferStruct {
+                command_key: s("fw"),
+                state: 2,
+            }],
         }),
-        Body::ScheduleInform(ScheduleInform { delay_seconds: 60, command_key: s("si") }),
+        Body::ScheduleInform(ScheduleInform {
+            delay_seconds: 60,
+            command_key: s("si"),
+        }),
         Body::ScheduleInformResponse(ScheduleInformResponse {}),
-        Body::SetVouchers(SetVouchers { voucher_list: vec![s("AAECAw==")] }),
+        Body::SetVouchers(SetVouchers {
+            voucher_list: vec![s("AAECAw==")],
+        }),
         Body::SetVouchersResponse(SetVouchersResponse {}),
         Body::GetOptions(GetOptions { option_name: s("") }),
         Body::GetOptionsResponse(GetOptionsResponse {
@@ -166,7 +223,11 @@ fn samples_with_events(event: Vec<EventStruct<'static>>) -> Vec<Body<'static>> {
             password: Secret(s("")),
             delay_seconds: 0,
         }),
-        Body::UploadResponse(UploadResponse { status: 0, start_time: t(), complete_time: t() }),
+        Body::UploadResponse(UploadResponse {
+            status: 0,
+            start_time: t(),
+            complete_time: t(),
+        }),
         Body::FactoryReset(FactoryReset {}),
         Body::FactoryResetResponse(FactoryResetResponse {}),
         Body::GetAllQueuedTransfers(GetAllQueuedTransfers {}),
@@ -197,7 +258,9 @@ fn samples_with_events(event: Vec<EventStruct<'static>>) -> Vec<Body<'static>> {
             }],
         }),
         Body::ScheduleDownloadResponse(ScheduleDownloadResponse {}),
-        Body::CancelTransfer(CancelTransfer { command_key: s("fw") }),
+        Body::CancelTransfer(CancelTransfer {
+            command_key: s("fw"),
+        }),
         Body::CancelTransferResponse(CancelTransferResponse {}),
         Body::ChangeDuState(ChangeDuState {
             operations: vec![
@@ -208,8 +271,15 @@ fn samples_with_events(event: Vec<EventStruct<'static>>) -> Vec<Body<'static>> {
                     password: Some(Secret(s("p"))),
                     execution_env_ref: Some(s("Device.SoftwareModules.ExecEnv.1.")),
                 }),
-                Operation::Update(UpdateOpStruct { uuid: Some(s(UUID)), ..Default::default() }),
-                Operation::Uninstall(UninstallOpStruct { uuid: s(UUID), version: None, execution_env_ref: None }),
+                Operation::Update(UpdateOpStruct {
+                    uuid: Some(s(UUID)),
+                    ..Default::default()
+                }),
+                Operation::Uninstall(UninstallOpStruct {
+                    uuid: s(UUID),
+                    version: None,
+                    execution_env_ref: None,
+                }),
             ],
             command_key: Some(s("du")),
         }),
@@ -267,11 +337,21 @@ fn samples_with_events(event: Vec<EventStruct<'static>>) -> Vec<Body<'static>> {
         Body::AutonomousDuStateChangeCompleteResponse(AutonomousDuStateChangeCompleteResponse {}),
         Body::RequestDownload(RequestDownload {
             file_type: FileType::FirmwareUpgradeImage,
-            file_type_arg: vec![ArgStruct { name: s("Version"), value: s("2.1.28") }],
+            file_type_arg: vec![ArgStruct {
+                name: s("Version"),
+                value: s("2.1.28"),
+            }],
         }),
         Body::RequestDownloadResponse(RequestDownloadResponse {}),
-        Body::Kicked(Kicked { command: s("x"), referer: s(""), arg: s(""), next: s("http://a.example/") }),
-        Body::KickedResponse(KickedResponse { next_url: s("http://a.example/next") }),
+        Body::Kicked(Kicked {
+            command: s("x"),
+            referer: s(""),
+            arg: s(""),
+            next: s("http://a.example/"),
+        }),
+        Body::KickedResponse(KickedResponse {
+            next_url: s("http://a.example/next"),
+        }),
         Body::Fault(spv_fault),
     ]
 }
@@ -279,7 +359,9 @@ fn samples_with_events(event: Vec<EventStruct<'static>>) -> Vec<Body<'static>> {
 /// The first CWMP version whose schema declares a method.
 fn first_version(method: &str) -> CwmpVersion {
     match method {
-        "GetAllQueuedTransfers" | "GetAllQueuedTransfersResponse" | "AutonomousTransferComplete"
+        "GetAllQueuedTransfers"
+        | "GetAllQueuedTransfersResponse"
+        | "AutonomousTransferComplete"
         | "AutonomousTransferCompleteResponse" => CwmpVersion::V1_1,
         m if m.contains("ScheduleDownload")
             || m.contains("CancelTransfer")
@@ -339,7 +421,11 @@ fn validate(version: CwmpVersion, catalog: &str, docs: &[(String, Vec<u8>)]) -> 
     failures
 }
 
-fn write_all(version: CwmpVersion, opts: &WriteOptions, filter: impl Fn(&Body<'_>) -> bool) -> Vec<(String, Vec<u8>)> {
+fn write_all(
+    version: CwmpVersion,
+    opts: &WriteOptions,
+    filter: impl Fn(&Body<'_>) -> bool,
+) -> Vec<(String, Vec<u8>)> {
     samples()
         .into_iter()
         .filter(|b| filter(b))
@@ -361,8 +447,14 @@ fn write_all(version: CwmpVersion, opts: &WriteOptions, filter: impl Fn(&Body<'_
 
 #[test]
 fn samples_cover_every_body_type() {
-    let names: Vec<String> = samples().iter().map(|b| b.method_name().to_owned()).collect();
-    let mut expected: Vec<String> = Body::KNOWN_METHODS.iter().map(|s| (*s).to_owned()).collect();
+    let names: Vec<String> = samples()
+        .iter()
+        .map(|b| b.method_name().to_owned())
+        .collect();
+    let mut expected: Vec<String> = Body::KNOWN_METHODS
+        .iter()
+        .map(|s| (*s).to_owned())
+        .collect();
     expected.push("Fault".to_owned());
     assert_eq!(names, expected);
 }
@@ -398,10 +490,23 @@ fn cwmp_1_4_headers_validate() {
         use_cwmp_version: Some(s("1.4")),
         ..Header::default()
     };
-    let env = Envelope { version: CwmpVersion::V1_4, header, body: Body::InformResponse(InformResponse { max_envelopes: 1 }) };
+    let env = Envelope {
+        version: CwmpVersion::V1_4,
+        header,
+        body: Body::InformResponse(InformResponse { max_envelopes: 1 }),
+    };
     let out = env.to_vec();
-    assert_eq!(Envelope::parse_with(&out, &ReadOptions::strict()).unwrap().value, env);
-    let failures = validate(CwmpVersion::V1_4, "catalog-strict.xml", &[("headers-1-4".into(), out)]);
+    assert_eq!(
+        Envelope::parse_with(&out, &ReadOptions::strict())
+            .unwrap()
+            .value,
+        env
+    );
+    let failures = validate(
+        CwmpVersion::V1_4,
+        "catalog-strict.xml",
+        &[("headers-1-4".into(), out)],
+    );
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
@@ -409,8 +514,16 @@ fn cwmp_1_4_headers_validate() {
 /// catalog it is rejected, with the lax one (header wildcard `processContents="lax"`) it passes.
 #[test]
 fn no_more_requests_validates_only_laxly() {
-    let header = Header { id: Some(s("id-2")), no_more_requests: Some(true), ..Header::default() };
-    let env = Envelope { version: CwmpVersion::V1_0, header, body: Body::RebootResponse(RebootResponse {}) };
+    let header = Header {
+        id: Some(s("id-2")),
+        no_more_requests: Some(true),
+        ..Header::default()
+    };
+    let env = Envelope {
+        version: CwmpVersion::V1_0,
+        header,
+        body: Body::RebootResponse(RebootResponse {}),
+    };
     let docs = [("no-more-requests".to_owned(), env.to_vec())];
     assert!(validate(CwmpVersion::V1_0, "catalog.xml", &docs).is_empty());
     assert!(!validate(CwmpVersion::V1_0, "catalog-strict.xml", &docs).is_empty());
@@ -421,16 +534,33 @@ fn no_more_requests_validates_only_laxly() {
 /// OUI after the `X` (`X [0-9A-F]{6} .*`): the standard's own 1.0 examples are schema-invalid.
 #[test]
 fn tta_events_are_schema_valid_from_cwmp_1_2() {
-    let tta = [EventCode::TtaDhcp, EventCode::TtaVenderProvision, EventCode::TtaServiceProvision];
-    let events: Vec<EventStruct<'static>> =
-        tta.into_iter().map(|event_code| EventStruct { event_code, command_key: s("") }).collect();
+    let tta = [
+        EventCode::TtaDhcp,
+        EventCode::TtaVenderProvision,
+        EventCode::TtaServiceProvision,
+    ];
+    let events: Vec<EventStruct<'static>> = tta
+        .into_iter()
+        .map(|event_code| EventStruct {
+            event_code,
+            command_key: s(""),
+        })
+        .collect();
     let inform = samples_with_events(events)
         .into_iter()
         .find(|b| matches!(b, Body::Inform(_)))
         .unwrap();
-    for (version, valid) in [(CwmpVersion::V1_0, false), (CwmpVersion::V1_1, false), (CwmpVersion::V1_2, true)] {
+    for (version, valid) in [
+        (CwmpVersion::V1_0, false),
+        (CwmpVersion::V1_1, false),
+        (CwmpVersion::V1_2, true),
+    ] {
         let env = Envelope::new(version, "id-3", inform.clone());
-        let failures = validate(version, "catalog-strict.xml", &[("tta-inform".into(), env.to_vec())]);
+        let failures = validate(
+            version,
+            "catalog-strict.xml",
+            &[("tta-inform".into(), env.to_vec())],
+        );
         assert_eq!(failures.is_empty(), valid, "{version:?}: {failures:#?}");
     }
 }

@@ -11,7 +11,9 @@ use cwmp_codec::{Message, ReadOptions};
 use serde_json::json;
 
 fn vectors(dir: &str) -> Vec<PathBuf> {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/vectors").join(dir);
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/vectors")
+        .join(dir);
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -39,21 +41,33 @@ fn check(dir: &str, must_parse: bool) {
     for path in files {
         let bytes = std::fs::read(&path).unwrap();
         let got = outcome(&bytes);
-        assert_eq!(got.get("error").is_none(), must_parse, "{}: {got}", path.display());
+        assert_eq!(
+            got.get("error").is_none(),
+            must_parse,
+            "{}: {got}",
+            path.display()
+        );
         let text = serde_json::to_string_pretty(&got).unwrap() + "\n";
         let expected_path = path.with_extension("expected.json");
         if update {
             std::fs::write(&expected_path, &text).unwrap();
             continue;
         }
-        let expected = std::fs::read_to_string(&expected_path)
-            .unwrap_or_else(|_| panic!("{} missing: run with UPDATE_VECTORS=1", expected_path.display()));
+        let expected = std::fs::read_to_string(&expected_path).unwrap_or_else(|_| {
+            panic!(
+                "{} missing: run with UPDATE_VECTORS=1",
+                expected_path.display()
+            )
+        });
         if expected != text {
             std::fs::write(path.with_extension("failed"), &text).unwrap();
             failed.push(path.display().to_string());
         }
     }
-    assert!(failed.is_empty(), "vectors differ (see .failed files): {failed:?}");
+    assert!(
+        failed.is_empty(),
+        "vectors differ (see .failed files): {failed:?}"
+    );
 }
 
 #[test]
@@ -106,7 +120,12 @@ fn canonical_output_reads_back() {
             if raw_kept {
                 // A raw element may gain a namespace declaration once; then output is stable.
                 let out2 = again.value.to_vec();
-                assert_eq!(out2, Message::parse(&out2).unwrap().to_vec(), "{}", path.display());
+                assert_eq!(
+                    out2,
+                    Message::parse(&out2).unwrap().to_vec(),
+                    "{}",
+                    path.display()
+                );
             } else {
                 assert_eq!(again.value, msg, "{}", path.display());
             }
@@ -126,9 +145,18 @@ fn strict_mode_rejects_quirks() {
             let bytes = std::fs::read(&path).unwrap();
             let strict = Message::parse_with(&bytes, &ReadOptions::strict());
             let lenient = Message::parse_with(&bytes, &ReadOptions::default()).unwrap();
-            assert_eq!(strict.is_err(), !lenient.warnings.is_empty(), "{}", path.display());
+            assert_eq!(
+                strict.is_err(),
+                !lenient.warnings.is_empty(),
+                "{}",
+                path.display()
+            );
             if let Err(e) = strict {
-                assert!(matches!(e.kind, cwmp_codec::ErrorKind::Strict(_)), "{}: {e}", path.display());
+                assert!(
+                    matches!(e.kind, cwmp_codec::ErrorKind::Strict(_)),
+                    "{}: {e}",
+                    path.display()
+                );
             }
         }
     }

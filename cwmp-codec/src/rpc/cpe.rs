@@ -6,7 +6,7 @@ use std::borrow::Cow;
 use crate::codes::FileType;
 use crate::rpc::cwmp_struct;
 use crate::rpc::types::{
-    AllQueuedTransferStruct, OptionStruct, Operation, ParameterAttributeStruct,
+    AllQueuedTransferStruct, Operation, OptionStruct, ParameterAttributeStruct,
     ParameterInfoStruct, ParameterValueStruct, QueuedTransferStruct, Secret,
     SetParameterAttributesStruct, TimeWindowStruct,
 };

@@ -126,8 +126,12 @@ pub(crate) fn read_array<'a, T: ArrayItem<'a>>(
         }
         seen += 1;
         if seen > p.limits.max_list_items {
-            return Err(p.error_in(&child,
-                ErrorKind::LimitExceeded { name: "max_list_items", limit: p.limits.max_list_items },
+            return Err(p.error_in(
+                &child,
+                ErrorKind::LimitExceeded {
+                    name: "max_list_items",
+                    limit: p.limits.max_list_items,
+                },
             ));
         }
         p.set_index(seen);
@@ -137,7 +141,13 @@ pub(crate) fn read_array<'a, T: ArrayItem<'a>>(
         }
     }
     if let Some(n) = claimed.filter(|&n| n != seen) {
-        p.tolerate_in(&elem, WarningKind::ArrayTypeCount { claimed: n, actual: seen })?;
+        p.tolerate_in(
+            &elem,
+            WarningKind::ArrayTypeCount {
+                claimed: n,
+                actual: seen,
+            },
+        )?;
     }
     Ok(items)
 }
@@ -145,7 +155,11 @@ pub(crate) fn read_array<'a, T: ArrayItem<'a>>(
 /// The `N` of `cwmp:ParameterValueStruct[N]`.
 fn array_count(array_type: &str) -> Option<usize> {
     let open = array_type.rfind('[')?;
-    array_type.get(open + 1..array_type.len().checked_sub(1)?)?.trim().parse().ok()
+    array_type
+        .get(open + 1..array_type.len().checked_sub(1)?)?
+        .trim()
+        .parse()
+        .ok()
 }
 
 /// An array item type; `read_item` may drop an item the lenient reader cannot keep whole.
@@ -182,8 +196,12 @@ pub(crate) fn accept_repeated<'a, T: FromXml<'a>>(
     elem: Elem<'a>,
 ) -> Result<(), ParseError> {
     if slot.len() >= p.limits.max_list_items {
-        return Err(p.error_in(&elem,
-            ErrorKind::LimitExceeded { name: "max_list_items", limit: p.limits.max_list_items },
+        return Err(p.error_in(
+            &elem,
+            ErrorKind::LimitExceeded {
+                name: "max_list_items",
+                limit: p.limits.max_list_items,
+            },
         ));
     }
     p.set_index(slot.len() + 1);
@@ -391,6 +409,6 @@ macro_rules! cwmp_struct {
     };
 }
 
-pub(crate) use {accept_field, cwmp_struct, finish_field, slot_type, write_field};
 #[cfg(feature = "arbitrary")]
 pub(crate) use arb_field;
+pub(crate) use {accept_field, cwmp_struct, finish_field, slot_type, write_field};

@@ -24,7 +24,11 @@ impl Secret<'_> {
 
 impl std::fmt::Debug for Secret<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_empty() { "Secret(\"\")" } else { "Secret(<redacted>)" })
+        f.write_str(if self.0.is_empty() {
+            "Secret(\"\")"
+        } else {
+            "Secret(<redacted>)"
+        })
     }
 }
 
@@ -73,7 +77,10 @@ pub struct ParameterValueStruct<'a> {
 impl<'a> ParameterValueStruct<'a> {
     /// A parameter with a value.
     pub fn new(name: impl Into<Cow<'a, str>>, value: Value<'a>) -> Self {
-        Self { name: name.into(), value }
+        Self {
+            name: name.into(),
+            value,
+        }
     }
 }
 
@@ -108,7 +115,11 @@ fn read_parameter<'a>(
             _ => p.skip_unknown(&child)?,
         }
     }
-    let name = trim_name(p, &elem, name.ok_or_else(|| crate::rpc::missing(p, &elem, "Name"))?)?;
+    let name = trim_name(
+        p,
+        &elem,
+        name.ok_or_else(|| crate::rpc::missing(p, &elem, "Name"))?,
+    )?;
     match value {
         Some(value) => Ok(Some(ParameterValueStruct { name, value })),
         None => {
@@ -160,7 +171,10 @@ impl ToXml for ParameterValueStruct<'_> {
 impl IntoOwned for ParameterValueStruct<'_> {
     type Owned = ParameterValueStruct<'static>;
     fn into_owned(self) -> Self::Owned {
-        ParameterValueStruct { name: IntoOwned::into_owned(self.name), value: self.value.into_owned() }
+        ParameterValueStruct {
+            name: IntoOwned::into_owned(self.name),
+            value: self.value.into_owned(),
+        }
     }
 }
 
@@ -168,8 +182,13 @@ impl IntoOwned for ParameterValueStruct<'_> {
 impl<'a> crate::arb::Arb<'a> for ParameterValueStruct<'a> {
     fn arb(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
         // Names are paths: the reader trims surrounding whitespace from them.
-        let name = crate::arb::text(u)?.trim_matches(crate::read::is_xml_space).to_owned();
-        Ok(Self { name: Cow::Owned(name), value: crate::arb::Arb::arb(u)? })
+        let name = crate::arb::text(u)?
+            .trim_matches(crate::read::is_xml_space)
+            .to_owned();
+        Ok(Self {
+            name: Cow::Owned(name),
+            value: crate::arb::Arb::arb(u)?,
+        })
     }
 }
 
@@ -459,7 +478,8 @@ impl<'a> FromXml<'a> for Operation<'a> {
             "InstallOpStruct" => InstallOpStruct::from_xml(p, elem).map(Self::Install),
             "UpdateOpStruct" => UpdateOpStruct::from_xml(p, elem).map(Self::Update),
             "UninstallOpStruct" => UninstallOpStruct::from_xml(p, elem).map(Self::Uninstall),
-            other => Err(p.error_in(&elem,
+            other => Err(p.error_in(
+                &elem,
                 crate::ErrorKind::InvalidValue {
                     expected: "operation type",
                     found: crate::value::truncate(other),

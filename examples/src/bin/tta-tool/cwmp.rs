@@ -38,7 +38,11 @@ pub(crate) fn run(cmd: Command) -> ExitCode {
         Ok(bytes) => bytes,
         Err(e) => return fail(format_args!("cannot read {file}: {e}")),
     };
-    let opts = if strict { ReadOptions::strict() } else { ReadOptions::lenient() };
+    let opts = if strict {
+        ReadOptions::strict()
+    } else {
+        ReadOptions::lenient()
+    };
     let parsed = match Message::parse_with(&input, &opts) {
         Ok(parsed) => parsed,
         Err(e) => return fail(e),

@@ -13,7 +13,11 @@ mod fw;
 mod io;
 
 #[derive(Debug, Parser)]
-#[command(name = "tta-tool", version, about = "Inspect and build TTA IPTV provisioning messages")]
+#[command(
+    name = "tta-tool",
+    version,
+    about = "Inspect and build TTA IPTV provisioning messages"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
