@@ -160,10 +160,14 @@ impl<'a> Arb<'a> for Value<'a> {
                     text: Cow::Owned(hex),
                 }
             }
-            _ => Value {
-                xsd_type: XsdType::Other(Cow::Owned(word(u)?)),
-                text: Cow::Owned(text(u)?),
-            },
+            _ => {
+                // An NCName that names no known type.
+                let name = format!("x{}", word(u)?);
+                Value {
+                    xsd_type: XsdType::Other(Cow::Owned(name)),
+                    text: Cow::Owned(text(u)?),
+                }
+            }
         })
     }
 }

@@ -483,6 +483,7 @@ fn read_envelope<'a>(p: &mut Parser<'a>, root: Elem<'a>) -> Result<Envelope<'a>,
         return Err(p.error_in(&root, ErrorKind::NotAnEnvelope));
     }
     p.start_envelope();
+    let declared = p.declared_cwmp_minor();
     let mut header = None;
     let mut body = None;
     while let Some(child) = p.next_child(&root)? {
@@ -508,7 +509,7 @@ fn read_envelope<'a>(p: &mut Parser<'a>, root: Elem<'a>) -> Result<Envelope<'a>,
             Header::default()
         }
     };
-    let version = CwmpVersion::detect(p.cwmp_minor().unwrap_or(0), &header);
+    let version = CwmpVersion::detect(p.cwmp_minor().or(declared).unwrap_or(0), &header);
     Ok(Envelope {
         version,
         header,

@@ -221,6 +221,19 @@ impl<'a> Parser<'a> {
         self.cwmp_minor = None;
     }
 
+    /// The cwmp namespace declared on the envelope element itself, if any: the version of an
+    /// envelope whose body has no cwmp element (a SOAP fault without CWMP detail).
+    pub(crate) fn declared_cwmp_minor(&self) -> Option<u8> {
+        self.bindings
+            .iter()
+            .rev()
+            .filter(|b| b.depth == 1)
+            .find_map(|b| match b.ns {
+                Ns::Cwmp(minor) => Some(minor),
+                _ => None,
+            })
+    }
+
     /// Records the cwmp namespace an element was in, for version detection; the body's
     /// method namespace is seen last and wins over the header's.
     pub(crate) fn note_cwmp_namespace(&mut self, ns: Ns<'a>) {
@@ -420,6 +433,12 @@ impl<'a> Parser<'a> {
             .ok_or_else(|| self.error(ErrorKind::Xml("start tag outside the input".into())))?;
         let name_len = start.name().as_ref().len();
         let (qname, attrs) = raw.split_at(name_len.min(raw.len()));
+        if !is_qname(qname) {
+            return Err(self.error(ErrorKind::Xml(format!(
+                "invalid element name {:?}",
+                String::from_utf8_lossy(qname)
+            ))));
+        }
         let (prefix, local) = split_qname(qname);
         let local = std::str::from_utf8(local)
             .map_err(|_| self.error(ErrorKind::Xml("invalid utf-8 in element name".into())))?;
@@ -501,8 +520,15 @@ impl<'a> Parser<'a> {
             if name.is_empty() {
                 return Err(bad(self));
             }
+            if !is_qname(name) {
+                return Err(self.error(ErrorKind::Xml(format!(
+                    "invalid attribute name {:?}",
+                    String::from_utf8_lossy(name)
+                ))));
+            }
             let value = std::str::from_utf8(raw_value)
                 .map_err(|_| self.error(ErrorKind::Xml("invalid utf-8 in attribute".into())))?;
+            self.check_chars(value)?;
             let value: Cow<'a, str> = if value.contains('&') {
                 Cow::Owned(
                     quick_xml::escape::unescape(value)
@@ -879,6 +905,26 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Whether `name` is an XML name without colon (ASCII checked exactly; any non-ASCII
+/// character is let through, as XML 1.0 fifth edition allows nearly all of them).
+pub(crate) fn is_ncname(name: &[u8]) -> bool {
+    let Some((&first, rest)) = name.split_first() else {
+        return false;
+    };
+    (first.is_ascii_alphabetic() || first == b'_' || first >= 0x80)
+        && rest
+            .iter()
+            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') || b >= 0x80)
+}
+
+/// Whether `name` is `NCName` or `NCName:NCName`.
+fn is_qname(name: &[u8]) -> bool {
+    match split_qname(name) {
+        (Some(prefix), local) => is_ncname(prefix) && is_ncname(local),
+        (None, local) => is_ncname(local),
+    }
+}
+
 fn split_qname(name: &[u8]) -> (Option<&[u8]>, &[u8]) {
     match memchr::memchr(b':', name) {
         Some(i) => (name.get(..i), name.get(i + 1..).unwrap_or_default()),
@@ -1006,6 +1052,15 @@ fn value_type<'a>(
     if facet {
         p.tolerate_in(elem, WarningKind::SizeFacet)?;
     }
+    if !is_qname(name.as_bytes()) {
+        return Err(p.error_in(
+            elem,
+            ErrorKind::InvalidValue {
+                expected: "xsi:type",
+                found: crate::value::truncate(&raw),
+            },
+        ));
+    }
     let (ns, local) = match name.split_once(':') {
         Some((prefix, local)) => match p.resolve(Some(prefix.as_bytes()), true) {
             Ok(ns) => (ns, local),
@@ -1022,16 +1077,17 @@ fn value_type<'a>(
     Ok(match t {
         XsdType::Other(_) => XsdType::Other(match &raw {
             Cow::Borrowed(r) => Cow::Borrowed(unfaceted_local(r)),
-            Cow::Owned(r) => Cow::Owned(unfaceted_local(r).to_owned()),
+            Cow::Owned(_) => Cow::Owned(local.to_owned()),
         }),
         t => t.into_owned(),
     })
 }
 
+/// The local name of an `xsi:type` value already checked to be a QName (plus facet).
 fn unfaceted_local(raw: &str) -> &str {
     let t = raw.trim_matches(is_xml_space);
     let t = t.split_once('(').map_or(t, |(n, _)| n);
-    t.rsplit_once(':').map_or(t, |(_, l)| l)
+    t.split_once(':').map_or(t, |(_, l)| l)
 }
 
 /// Gathers the value of a field that occurs at most once.

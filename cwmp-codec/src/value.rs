@@ -240,12 +240,22 @@ impl<'a> Value<'a> {
     ///
     /// # Errors
     ///
-    /// [`InvalidValue`] when `text` does not parse as `xsd_type`.
+    /// [`InvalidValue`] when `text` does not parse as `xsd_type`, or when an `Other` type's
+    /// name is not an XML name or is the name of a known type.
     pub fn typed(
         xsd_type: XsdType<'a>,
         text: impl Into<Cow<'a, str>>,
     ) -> Result<Self, InvalidValue> {
         let text = text.into();
+        if let XsdType::Other(name) = &xsd_type {
+            let known = !matches!(XsdType::from_local_name(name), XsdType::Other(_));
+            if known || !crate::read::is_ncname(name.as_bytes()) {
+                return Err(InvalidValue {
+                    expected: "xsd type name".to_owned(),
+                    found: truncate(name),
+                });
+            }
+        }
         if xsd_type.accepts(&text) && text.trim_matches(crate::read::is_xml_space) == text {
             Ok(Self { xsd_type, text })
         } else {

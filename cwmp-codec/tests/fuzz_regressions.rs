@@ -39,3 +39,47 @@ fn nul_in_header_id_is_an_error() {
     assert_eq!(e.kind, cwmp_codec::ErrorKind::IllegalCharacter(0));
     assert_eq!(e.path, "Envelope/Header/ID");
 }
+
+fn regression(name: &str) -> Result<Message<'static>, cwmp_codec::ParseError> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fuzz_regressions")
+        .join(name);
+    let bytes: &'static [u8] = Box::leak(std::fs::read(path).unwrap().into_boxed_slice());
+    Message::parse(bytes)
+}
+
+/// `<c//>`: quick-xml reads an element named `c/`, which is no XML name.
+#[test]
+fn element_names_must_be_xml_names() {
+    let e = regression("raw-element-name-with-slash.xml").unwrap_err();
+    assert!(e.message().contains("invalid element name"), "{e}");
+}
+
+/// `""=""xmlns:"=""`: attribute names must be XML names too.
+#[test]
+fn attribute_names_must_be_xml_names() {
+    let e = regression("xmlns-prefix-with-quote.xml").unwrap_err();
+    assert!(e.message().contains("invalid attribute name"), "{e}");
+}
+
+/// A control character in an attribute value is not XML.
+#[test]
+fn control_characters_in_attributes_are_errors() {
+    let e = regression("xsi-type-control-char.xml").unwrap_err();
+    assert_eq!(e.kind, cwmp_codec::ErrorKind::IllegalCharacter(1));
+}
+
+/// `xsd:st:string` is no QName: an error, not a type that reads back as another.
+#[test]
+fn xsi_type_must_be_a_qname() {
+    let e = regression("xsi-type-two-colons.xml").unwrap_err();
+    assert!(e.message().contains("xsi:type"), "{e}");
+}
+
+/// A fault without CWMP detail has no cwmp element: the version comes from the cwmp
+/// namespace declared on the envelope.
+#[test]
+fn fault_without_detail_keeps_the_declared_version() {
+    let msg = regression("fault-without-detail-loses-version.xml").unwrap();
+    assert_eq!(msg.envelopes[0].version, cwmp_codec::CwmpVersion::V1_1);
+}
