@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 
 use quick_xml::events::{BytesRef, BytesStart, Event};
+use smallvec::SmallVec;
 
 use crate::error::{ErrorKind, ParseError, Warning, WarningKind};
 use crate::limits::Limits;
@@ -173,8 +174,11 @@ pub(crate) struct Parser<'a> {
     pub(crate) limits: Limits,
     /// Offset of the event being handled.
     pos: usize,
-    stack: Vec<Open<'a>>,
-    bindings: Vec<Binding<'a>>,
+    /// Open elements; inline up to the default depth limit, so reading allocates nothing
+    /// for it (quick-xml keeps its own copy of the names, which it needs for its parser).
+    stack: SmallVec<[Open<'a>; 32]>,
+    /// Namespace declarations in scope; inline for the usual handful.
+    bindings: SmallVec<[Binding<'a>; 16]>,
     warnings: Option<Vec<Warning>>,
     /// The cwmp namespace minor number seen in the current envelope.
     cwmp_minor: Option<u8>,
@@ -194,8 +198,8 @@ impl<'a> Parser<'a> {
             strict: opts.strict,
             limits,
             pos: 0,
-            stack: Vec::new(),
-            bindings: Vec::new(),
+            stack: SmallVec::new(),
+            bindings: SmallVec::new(),
             warnings: collect_warnings.then(Vec::new),
             cwmp_minor: None,
         };
@@ -571,9 +575,6 @@ impl<'a> Parser<'a> {
         let (ns, old) = Ns::classify(uri);
         if old {
             self.tolerate(WarningKind::Xsd1999Namespace)?;
-        }
-        if self.bindings.capacity() == 0 {
-            self.bindings.reserve(8);
         }
         self.bindings.push(Binding { prefix, ns, depth });
         Ok(())
