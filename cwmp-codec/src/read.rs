@@ -151,6 +151,8 @@ pub(crate) struct Attr<'a> {
 /// An element whose start tag has been read.
 #[derive(Debug, Clone)]
 pub(crate) struct Elem<'a> {
+    /// The name as written, prefix included.
+    pub(crate) qname: &'a str,
     pub(crate) local: &'a str,
     pub(crate) ns: Ns<'a>,
     /// Whether the name carried a prefix.
@@ -166,7 +168,9 @@ pub(crate) struct Elem<'a> {
 
 /// The reader state shared by every `FromXml` implementation.
 pub(crate) struct Parser<'a> {
-    input: &'a [u8],
+    /// The input, checked as UTF-8 once, so every span taken from it is text without a
+    /// second check.
+    src: &'a str,
     /// Bytes removed before `input` (a byte order mark), added to every reported offset.
     base: usize,
     reader: quick_xml::Reader<&'a [u8]>,
@@ -182,6 +186,9 @@ pub(crate) struct Parser<'a> {
     warnings: Option<Vec<Warning>>,
     /// The cwmp namespace minor number seen in the current envelope.
     cwmp_minor: Option<u8>,
+    /// Default-namespace declarations in scope: while there are none, an unprefixed name is in
+    /// no namespace without a lookup.
+    default_bindings: usize,
 }
 
 impl<'a> Parser<'a> {
@@ -192,7 +199,7 @@ impl<'a> Parser<'a> {
     ) -> Result<Self, ParseError> {
         let limits = opts.limits.clone();
         let mut p = Self {
-            input,
+            src: "",
             base: 0,
             reader: quick_xml::Reader::from_reader(input),
             strict: opts.strict,
@@ -202,16 +209,24 @@ impl<'a> Parser<'a> {
             bindings: SmallVec::new(),
             warnings: collect_warnings.then(Vec::new),
             cwmp_minor: None,
+            default_bindings: 0,
         };
         if input.len() > p.limits.max_input_bytes {
             return Err(p.limit_error(0, "max_input_bytes", p.limits.max_input_bytes));
         }
+        let mut input = input;
         if let Some(rest) = input.strip_prefix(b"\xEF\xBB\xBF") {
             p.tolerate_at(0, WarningKind::ByteOrderMark)?;
-            p.input = rest;
+            input = rest;
             p.base = 3;
-            p.reader = quick_xml::Reader::from_reader(rest);
         }
+        p.src = std::str::from_utf8(input).map_err(|e| {
+            p.error_at(
+                p.base + e.valid_up_to(),
+                ErrorKind::Xml("invalid utf-8".into()),
+            )
+        })?;
+        p.reader = quick_xml::Reader::from_str(p.src);
         let config = p.reader.config_mut();
         // End names are checked against our own stack (no allocation inside quick-xml).
         config.check_end_names = false;
@@ -253,7 +268,7 @@ impl<'a> Parser<'a> {
     /// Input bytes not yet read.
     pub(crate) fn remaining_input(&self) -> usize {
         let pos = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
-        self.input.len().saturating_sub(pos)
+        self.src.len().saturating_sub(pos)
     }
 
     pub(crate) fn into_warnings(self) -> Vec<Warning> {
@@ -394,9 +409,9 @@ impl<'a> Parser<'a> {
     }
 
     /// The part of the input a borrowed quick-xml buffer points into.
-    fn span_of(&self, bytes: &[u8]) -> Option<&'a [u8]> {
-        let start = (bytes.as_ptr() as usize).checked_sub(self.input.as_ptr() as usize)?;
-        self.input.get(start..start.checked_add(bytes.len())?)
+    fn span_of(&self, text: &str) -> Option<&'a str> {
+        let start = (text.as_ptr() as usize).checked_sub(self.src.as_ptr() as usize)?;
+        self.src.get(start..start.checked_add(text.len())?)
     }
 
     // ---------------------------------------------------------------- document level
@@ -433,26 +448,25 @@ impl<'a> Parser<'a> {
             return Err(self.limit_error(offset, "max_depth", self.limits.max_depth));
         }
         let raw = self
-            .span_of(start.as_bytes())
+            .span_of(start)
             .ok_or_else(|| self.error(ErrorKind::Xml("start tag outside the input".into())))?;
         let name_len = start.name().as_ref().len();
-        let (qname, attrs) = raw.split_at(name_len.min(raw.len()));
-        if !is_qname(qname) {
-            return Err(self.error(ErrorKind::Xml(format!(
-                "invalid element name {:?}",
-                String::from_utf8_lossy(qname)
-            ))));
-        }
-        let (prefix, local) = split_qname(qname);
-        let local = std::str::from_utf8(local)
-            .map_err(|_| self.error(ErrorKind::Xml("invalid utf-8 in element name".into())))?;
+        let (qname, attrs) = raw.split_at_checked(name_len).unwrap_or((raw, ""));
+        // Names are not checked here: known names match literals, unknown elements are
+        // skipped or kept verbatim (`raw` checks the one name it writes into), and every
+        // prefix in use resolved to a declaration whose prefix `bind` checked.
+        let (prefix, local) = match qname.split_once(':') {
+            Some((p, l)) => (Some(p.as_bytes()), l),
+            None => (None, qname),
+        };
         self.stack.push(Open {
-            qname,
+            qname: qname.as_bytes(),
             local,
             index: 0,
         });
         let depth = self.stack.len();
         let mut elem = Elem {
+            qname,
             local,
             ns: Ns::None,
             prefixed: prefix.is_some(),
@@ -463,8 +477,8 @@ impl<'a> Parser<'a> {
             array_type: None,
             must_understand: None,
         };
-        if !attrs.iter().all(|&b| is_xml_space_byte(b)) {
-            self.read_attributes(attrs, depth, &mut elem)?;
+        if !attrs.bytes().all(is_xml_space_byte) {
+            self.read_attributes(attrs.as_bytes(), depth, &mut elem)?;
         }
         elem.ns = self.resolve(prefix, true)?;
         if empty {
@@ -524,12 +538,6 @@ impl<'a> Parser<'a> {
             if name.is_empty() {
                 return Err(bad(self));
             }
-            if !is_qname(name) {
-                return Err(self.error(ErrorKind::Xml(format!(
-                    "invalid attribute name {:?}",
-                    String::from_utf8_lossy(name)
-                ))));
-            }
             let value = std::str::from_utf8(raw_value)
                 .map_err(|_| self.error(ErrorKind::Xml("invalid utf-8 in attribute".into())))?;
             self.check_chars(value)?;
@@ -572,6 +580,15 @@ impl<'a> Parser<'a> {
             Cow::Borrowed(u) => u,
             Cow::Owned(_) => "urn:x-escaped-namespace",
         };
+        if !prefix.is_empty() && !is_ncname(prefix) {
+            return Err(self.error(ErrorKind::Xml(format!(
+                "invalid namespace prefix {:?}",
+                String::from_utf8_lossy(prefix)
+            ))));
+        }
+        if prefix.is_empty() {
+            self.default_bindings += 1;
+        }
         let (ns, old) = Ns::classify(uri);
         if old {
             self.tolerate(WarningKind::Xsd1999Namespace)?;
@@ -589,7 +606,7 @@ impl<'a> Parser<'a> {
         let wanted: &[u8] = match prefix {
             Some(b"xml") => return Ok(Ns::Other("http://www.w3.org/XML/1998/namespace")),
             Some(p) => p,
-            None if use_default => b"",
+            None if use_default && self.default_bindings > 0 => b"",
             None => return Ok(Ns::None),
         };
         match self.bindings.iter().rev().find(|b| b.prefix == wanted) {
@@ -616,7 +633,9 @@ impl<'a> Parser<'a> {
     fn pop(&mut self) {
         let depth = self.stack.len();
         while self.bindings.last().is_some_and(|b| b.depth >= depth) {
-            self.bindings.pop();
+            if self.bindings.pop().is_some_and(|b| b.prefix.is_empty()) {
+                self.default_bindings -= 1;
+            }
         }
         self.stack.pop();
     }
@@ -683,10 +702,14 @@ impl<'a> Parser<'a> {
             let piece: Cow<'a, str> = match self.next_event()? {
                 Event::Text(t) => {
                     let s = t.into_inner();
-                    self.check_chars(&s)?;
-                    if memchr::memchr(b'\r', s.as_bytes()).is_some() {
-                        self.tolerate(WarningKind::CarriageReturn)?;
-                        Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+                    if has_control_bytes(s.as_bytes()) {
+                        self.check_chars(&s)?;
+                        if memchr::memchr(b'\r', s.as_bytes()).is_some() {
+                            self.tolerate(WarningKind::CarriageReturn)?;
+                            Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
+                        } else {
+                            s
+                        }
                     } else {
                         s
                     }
@@ -745,6 +768,9 @@ impl<'a> Parser<'a> {
 
     /// Rejects the C0 controls XML 1.0 forbids (quick-xml passes them through).
     fn check_chars(&self, text: &str) -> Result<(), ParseError> {
+        if !has_control_bytes(text.as_bytes()) {
+            return Ok(());
+        }
         match text
             .bytes()
             .find(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
@@ -829,12 +855,20 @@ impl<'a> Parser<'a> {
     }
 
     /// The element's whole XML text, start tag to end tag, borrowed from the input.
+    ///
+    /// The element's own name is checked, since a declaration may be written into its start
+    /// tag; names inside it are kept verbatim.
     pub(crate) fn raw(&mut self, elem: &Elem<'a>) -> Result<&'a str, ParseError> {
-        let end = self.skip(elem)?;
         let start = elem.offset - self.base;
-        let bytes = self.input.get(start..end - self.base).unwrap_or_default();
-        std::str::from_utf8(bytes)
-            .map_err(|_| self.error_in(elem, ErrorKind::Xml("invalid utf-8".into())))
+        if !is_qname(elem.qname.as_bytes()) {
+            let name = elem.qname;
+            return Err(self.error_in(
+                elem,
+                ErrorKind::Xml(format!("invalid element name {name:?}")),
+            ));
+        }
+        let end = self.skip(elem)?;
+        Ok(self.src.get(start..end - self.base).unwrap_or_default())
     }
 
     /// The namespace declarations in scope at `elem` that were made outside it, innermost
@@ -904,6 +938,12 @@ impl<'a> Parser<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether any byte is below 0x20 (a control character, a line end or a tab): the common case,
+/// none, is one pass the compiler vectorises.
+fn has_control_bytes(bytes: &[u8]) -> bool {
+    bytes.iter().fold(u8::MAX, |m, &b| m.min(b)) < 0x20
 }
 
 /// Whether `name` is an XML name without colon (ASCII checked exactly; any non-ASCII
@@ -1053,15 +1093,6 @@ fn value_type<'a>(
     if facet {
         p.tolerate_in(elem, WarningKind::SizeFacet)?;
     }
-    if !is_qname(name.as_bytes()) {
-        return Err(p.error_in(
-            elem,
-            ErrorKind::InvalidValue {
-                expected: "xsi:type",
-                found: crate::value::truncate(&raw),
-            },
-        ));
-    }
     let (ns, local) = match name.split_once(':') {
         Some((prefix, local)) => match p.resolve(Some(prefix.as_bytes()), true) {
             Ok(ns) => (ns, local),
@@ -1072,6 +1103,16 @@ fn value_type<'a>(
     };
     let known = matches!(ns, Ns::Xsd | Ns::SoapEnc);
     let t = XsdType::from_local_name(local);
+    // A name kept as `Other` is written back into an attribute: it must be a name.
+    if matches!(t, XsdType::Other(_)) && !is_ncname(local.as_bytes()) {
+        return Err(p.error_in(
+            elem,
+            ErrorKind::InvalidValue {
+                expected: "xsi:type",
+                found: crate::value::truncate(&raw),
+            },
+        ));
+    }
     if !known || matches!(t, XsdType::Other(_)) {
         p.tolerate_in(elem, WarningKind::UnknownXsiType)?;
     }
