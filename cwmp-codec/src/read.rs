@@ -455,10 +455,7 @@ impl<'a> Parser<'a> {
         // Names are not checked here: known names match literals, unknown elements are
         // skipped or kept verbatim (`raw` checks the one name it writes into), and every
         // prefix in use resolved to a declaration whose prefix `bind` checked.
-        let (prefix, local) = match qname.split_once(':') {
-            Some((p, l)) => (Some(p.as_bytes()), l),
-            None => (None, qname),
-        };
+        let (prefix, local) = split_str_qname(qname);
         self.stack.push(Open {
             qname: qname.as_bytes(),
             local,
@@ -642,7 +639,8 @@ impl<'a> Parser<'a> {
 
     fn close(&mut self, end_name: &[u8]) -> Result<(), ParseError> {
         let expected = self.stack.last().map(|o| o.qname).unwrap_or_default();
-        if trim_bytes(end_name) != expected {
+        // quick-xml already trims end names (`trim_markup_names_in_closing_tags`).
+        if end_name != expected {
             return Err(self.error(ErrorKind::Xml(format!(
                 "end tag </{}> does not match <{}>",
                 String::from_utf8_lossy(end_name),
@@ -940,6 +938,28 @@ impl<'a> Parser<'a> {
     }
 }
 
+/// Splits `prefix:local` at the first colon, by byte (a colon is ASCII, so both halves are
+/// text).
+fn split_str_qname(name: &str) -> (Option<&[u8]>, &str) {
+    match memchr::memchr(b':', name.as_bytes()) {
+        Some(i) => (
+            name.as_bytes().get(..i),
+            name.get(i + 1..).unwrap_or_default(),
+        ),
+        None => (None, name),
+    }
+}
+
+/// `text` without XML whitespace at either end; the common case, none, costs two byte reads.
+pub(crate) fn trim_str(text: &str) -> &str {
+    let b = text.as_bytes();
+    match (b.first(), b.last()) {
+        (Some(&f), Some(&l)) if !is_xml_space_byte(f) && !is_xml_space_byte(l) => text,
+        (None, _) | (_, None) => text,
+        _ => text.trim_matches(is_xml_space),
+    }
+}
+
 /// Whether any byte is below 0x20 (a control character, a line end or a tab): the common case,
 /// none, is one pass the compiler vectorises.
 fn has_control_bytes(bytes: &[u8]) -> bool {
@@ -1065,11 +1085,11 @@ impl<'a> FromXml<'a> for crate::value::Value<'a> {
             }
         };
         let text = p.text(&elem)?;
-        if !xsd_type.accepts(&text) {
+        if xsd_type == XsdType::String {
+            // Any text is a string: nothing to check.
+        } else if !xsd_type.accepts(&text) {
             p.tolerate_in(&elem, WarningKind::ValueTypeMismatch)?;
-        } else if !matches!(xsd_type, XsdType::String | XsdType::Other(_))
-            && text.trim_matches(is_xml_space).len() != text.len()
-        {
+        } else if !matches!(xsd_type, XsdType::Other(_)) && trim_str(&text).len() != text.len() {
             p.tolerate_in(&elem, WarningKind::SurroundingWhitespace)?;
         } else if xsd_type == XsdType::Boolean && !matches!(&*text, "true" | "false" | "1" | "0") {
             p.tolerate_in(&elem, WarningKind::BooleanCase)?;
@@ -1084,22 +1104,22 @@ fn value_type<'a>(
     raw: Cow<'a, str>,
 ) -> Result<crate::value::XsdType<'a>, ParseError> {
     use crate::value::XsdType;
-    let trimmed = raw.trim_matches(is_xml_space);
+    let trimmed = trim_str(&raw);
     // `xsd:string(64)`: a size facet written into the type name, as the TTA examples do.
-    let (name, facet) = match trimmed.find('(') {
+    let (name, facet) = match memchr::memchr(b'(', trimmed.as_bytes()) {
         Some(i) if trimmed.ends_with(')') => (trimmed.get(..i).unwrap_or_default(), true),
         _ => (trimmed, false),
     };
     if facet {
         p.tolerate_in(elem, WarningKind::SizeFacet)?;
     }
-    let (ns, local) = match name.split_once(':') {
-        Some((prefix, local)) => match p.resolve(Some(prefix.as_bytes()), true) {
+    let (ns, local) = match split_str_qname(name) {
+        (Some(prefix), local) => match p.resolve(Some(prefix), true) {
             Ok(ns) => (ns, local),
             Err(_) if !p.strict => (Ns::None, local),
             Err(e) => return Err(e),
         },
-        None => (p.resolve(None, true)?, name),
+        (None, local) => (p.resolve(None, true)?, local),
     };
     let known = matches!(ns, Ns::Xsd | Ns::SoapEnc);
     let t = XsdType::from_local_name(local);

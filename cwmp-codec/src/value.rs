@@ -87,7 +87,7 @@ impl XsdType<'_> {
     /// Whether `text` is a valid lexical form of this type (whitespace around numbers and
     /// booleans, and booleans in any case, are accepted here and warned about by the reader).
     pub(crate) fn accepts(&self, text: &str) -> bool {
-        let t = text.trim_matches(crate::read::is_xml_space);
+        let t = crate::read::trim_str(text);
         match self {
             Self::String | Self::Other(_) => true,
             Self::Int => t.parse::<i32>().is_ok(),

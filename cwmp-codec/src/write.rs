@@ -87,6 +87,7 @@ impl XmlWriter<'_> {
 
     /// A leaf element with escaped text.
     pub(crate) fn leaf(&mut self, name: &str, text: &str) {
+        self.out.reserve(2 * name.len() + text.len() + 5);
         if text.is_empty() {
             self.empty(name);
         } else {
@@ -101,6 +102,24 @@ impl XmlWriter<'_> {
     /// at all (C0 controls other than tab and line ends) as U+FFFD.
     pub(crate) fn text(&mut self, text: &str) {
         let bytes = text.as_bytes();
+        if bytes.iter().fold(u8::MAX, |m, &b| m.min(b)) >= 0x20 {
+            // No control character (the usual case): only `<`, `>` and `&` can need escaping,
+            // and memchr jumps between them.
+            let mut last = 0;
+            for i in memchr::memchr3_iter(b'<', b'>', b'&', bytes) {
+                self.out
+                    .extend_from_slice(bytes.get(last..i).unwrap_or_default());
+                self.out.extend_from_slice(match bytes.get(i) {
+                    Some(b'<') => b"&lt;",
+                    Some(b'>') => b"&gt;",
+                    _ => b"&amp;",
+                });
+                last = i + 1;
+            }
+            self.out
+                .extend_from_slice(bytes.get(last..).unwrap_or_default());
+            return;
+        }
         let mut last = 0;
         for (i, &b) in bytes.iter().enumerate() {
             let rep: &[u8] = match b {
@@ -196,10 +215,14 @@ impl XmlWriter<'_> {
 
     /// A `Value` element with its `xsi:type`.
     pub(crate) fn value(&mut self, name: &str, v: &Value<'_>) {
+        self.out.reserve(2 * name.len() + v.text.len() + 40);
         self.out.push(b'<');
         self.raw(name);
         self.raw(" xsi:type=\"xsd:");
-        self.attr_text(v.xsd_type.local_name());
+        match &v.xsd_type {
+            XsdType::Other(name) => self.attr_text(name),
+            known => self.raw(known.local_name()),
+        }
         self.raw("\"");
         let text: Cow<'_, str> = match &v.xsd_type {
             XsdType::Boolean if self.opts.numeric_booleans => match v.as_bool() {
