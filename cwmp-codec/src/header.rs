@@ -229,39 +229,36 @@ pub(crate) fn owned_bindings(
         .collect()
 }
 
-/// Writes an element kept raw, adding to its start tag the declarations from `in_scope` that
-/// it does not make itself and that the canonical root does not already make the same way.
+/// Writes an element kept raw, adding to its start tag the declarations from `in_scope` (those
+/// it relied on from outside) that the canonical root does not already make the same way.
 pub(crate) fn write_raw_element(
     w: &mut XmlWriter<'_>,
     raw: &str,
     in_scope: &[(Cow<'_, str>, Cow<'_, str>)],
 ) {
+    // The reader checked the element's name, so it ends at the first `>`, `/` or space.
     let name_end = raw
         .char_indices()
         .skip(1)
         .find(|&(_, c)| c == '>' || c == '/' || c.is_ascii_whitespace())
         .map_or(raw.len(), |(i, _)| i);
-    let start_tag = raw
-        .get(..raw.find('>').unwrap_or(raw.len()))
-        .unwrap_or_default();
     w.raw(raw.get(..name_end).unwrap_or_default());
     for (prefix, uri) in in_scope {
-        let attr = if prefix.is_empty() {
-            "xmlns=".to_owned()
-        } else {
-            format!("xmlns:{prefix}=")
-        };
         let root = match &**prefix {
             "" => Some(""),
             "cwmp" => Some(w.cwmp_ns),
             p => canonical_prefix(p),
         };
-        if root == Some(&**uri) || start_tag.contains(&attr) {
+        if root == Some(&**uri) {
             continue;
         }
-        w.raw(" ");
-        w.raw(&attr);
-        w.raw("\"");
+        if prefix.is_empty() {
+            w.raw(" xmlns=\"");
+        } else {
+            w.raw(" xmlns:");
+            w.raw(prefix);
+            w.raw("=\"");
+        }
         w.attr_text(uri);
         w.raw("\"");
     }

@@ -869,12 +869,24 @@ impl<'a> Parser<'a> {
         Ok(self.src.get(start..end - self.base).unwrap_or_default())
     }
 
-    /// The namespace declarations in scope at `elem` that were made outside it, innermost
-    /// first, as (prefix, URI) with an empty prefix for the default namespace: what a raw copy
+    /// The namespace declarations in scope at `elem` that were made outside it and that it does
+    /// not make itself, innermost first, as (prefix, URI) with an empty prefix for the default namespace: what a raw copy
     /// of the element needs to be written anywhere else.
     pub(crate) fn outer_bindings(&self, elem: &Elem<'a>) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
         let mut out: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::new();
-        for b in self.bindings.iter().rev().filter(|b| b.depth < elem.depth) {
+        // The element's own declarations (made at its depth) win over outer ones, and it
+        // carries them itself: leave those prefixes out.
+        let own = |prefix: &[u8]| {
+            self.bindings
+                .iter()
+                .any(|b| b.depth == elem.depth && b.prefix == prefix)
+        };
+        for b in self
+            .bindings
+            .iter()
+            .rev()
+            .filter(|b| b.depth < elem.depth && !own(b.prefix))
+        {
             let prefix = std::str::from_utf8(b.prefix).unwrap_or_default();
             if !out.iter().any(|(p, _)| p == prefix) {
                 out.push((Cow::Borrowed(prefix), Cow::Borrowed(b.ns.uri())));

@@ -83,3 +83,25 @@ fn fault_without_detail_keeps_the_declared_version() {
     let msg = regression("fault-without-detail-loses-version.xml").unwrap();
     assert_eq!(msg.envelopes[0].version, cwmp_codec::CwmpVersion::V1_1);
 }
+
+/// A raw header whose attribute *values* contain text like `xmlns:cwmp=`: whether the element
+/// declares a prefix itself is known from its parsed attributes, not searched for in its text,
+/// so the declaration it needs is written and it reads back as the same unknown header.
+#[test]
+fn raw_header_keeps_its_prefix_binding() {
+    let msg = regression("raw-header-prefix-text-in-attribute-value.xml").unwrap();
+    let out = msg.to_vec();
+    let again = Message::parse(&out).unwrap();
+    assert_eq!(again.envelopes.len(), msg.envelopes.len());
+    let names = |m: &Message<'_>| -> Vec<String> {
+        m.envelopes
+            .iter()
+            .flat_map(|e| e.header.unknown.iter().map(|h| h.name.to_string()))
+            .collect()
+    };
+    assert_eq!(names(&again), names(&msg));
+    assert_eq!(
+        again.to_vec(),
+        Message::parse(&again.to_vec()).unwrap().to_vec()
+    );
+}
