@@ -9,6 +9,7 @@ use std::fmt;
 /// 1-based indices on array items, e.g.
 /// `Envelope/Body/SetParameterValues/ParameterList/ParameterValueStruct[3]/Value`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[error("{kind} at byte {offset} ({path})")]
 pub struct ParseError {
     /// Byte offset in the input.
@@ -29,6 +30,8 @@ impl ParseError {
 
 /// The kinds of [`ParseError`].
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum ErrorKind {
     /// The XML itself is malformed (unclosed tags, bad syntax, mismatched end tag).

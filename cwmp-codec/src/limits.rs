@@ -14,6 +14,7 @@
 /// | `max_attributes` | 32 | attributes on one element; CWMP uses at most 3 |
 /// | `max_warnings` | 1,024 | recorded warnings; past it the reader keeps going but records no more |
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Limits {
     /// Largest input accepted, in bytes.

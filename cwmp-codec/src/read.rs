@@ -35,6 +35,7 @@ fn is_xml_space_byte(b: u8) -> bool {
 /// rejects every one of them with [`ErrorKind::Strict`], accepting only what the canonical
 /// writer produces (and any whitespace between elements).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct ReadOptions {
     /// Reject every tolerated quirk.
@@ -69,6 +70,7 @@ impl ReadOptions {
 
 /// A parsed value with the warnings the lenient reader recorded.
 #[derive(Debug, Clone, PartialEq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Parsed<T> {
     /// What was parsed.
     pub value: T,

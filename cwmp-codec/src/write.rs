@@ -12,6 +12,7 @@ use crate::value::{DateTime, DateTimeText, Value, XsdType};
 /// assert!(opts.numeric_booleans && !opts.expand_empty_elements);
 /// ```
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct WriteOptions {
     /// Write booleans as `1`/`0` rather than `true`/`false` (some CPEs parse only digits).

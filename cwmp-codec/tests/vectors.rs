@@ -161,3 +161,18 @@ fn strict_mode_rejects_quirks() {
         }
     }
 }
+
+/// The serde form of errors and options, as the inspector and logs use it.
+#[test]
+fn errors_and_options_serialize() {
+    let e = Message::parse(b"<a>").unwrap_err();
+    assert_eq!(
+        serde_json::to_value(&e).unwrap(),
+        json!({ "offset": 0, "path": "a", "kind": "not_an_envelope" })
+    );
+    let strict = serde_json::to_value(ReadOptions::strict()).unwrap();
+    assert_eq!(strict["strict"], true);
+    assert_eq!(strict["limits"]["max_depth"], 32);
+    let w = serde_json::to_value(cwmp_codec::WriteOptions::default()).unwrap();
+    assert_eq!(w["numeric_booleans"], false);
+}
