@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 
 use crate::error::{ParseError, WarningKind};
-use crate::read::{Elem, FromXml, Ns, Parser};
+use crate::read::{AttrName, Elem, FromXml, Ns, Parser};
 use crate::rpc::IntoOwned;
 use crate::write::XmlWriter;
 
@@ -104,7 +104,7 @@ impl<'a> Header<'a> {
                 Ns::Cwmp(_) if known => p.note_cwmp_namespace(child.ns),
                 Ns::None if known => p.tolerate_in(&child, WarningKind::UnqualifiedHeader)?,
                 _ => {
-                    let must_understand = match &child.must_understand {
+                    let must_understand = match &p.attr(&child, AttrName::MustUnderstand)? {
                         Some(attr) => {
                             p.resolve(attr.prefix, false)? == Ns::SoapEnv
                                 && matches!(attr.value.trim(), "1" | "true")
@@ -131,9 +131,8 @@ impl<'a> Header<'a> {
             };
             match child.local {
                 "ID" => {
-                    let ok = child
-                        .must_understand
-                        .as_ref()
+                    let ok = p
+                        .attr(&child, AttrName::MustUnderstand)?
                         .is_some_and(|a| a.value.trim() == "1");
                     if !ok {
                         p.tolerate_at(offset, WarningKind::IdWithoutMustUnderstand)?;

@@ -163,9 +163,68 @@ pub(crate) struct Elem<'a> {
     pub(crate) offset: usize,
     /// Depth of the element (1 for the root), to name it in paths after it has closed.
     pub(crate) depth: usize,
-    pub(crate) xsi_type: Option<Attr<'a>>,
-    pub(crate) array_type: Option<Attr<'a>>,
-    pub(crate) must_understand: Option<Attr<'a>>,
+    /// The attribute text of the start tag, checked when it was read; the few attributes the
+    /// codec uses are taken from it on demand ([`Parser::attr`]), which keeps `Elem` small.
+    pub(crate) attrs: &'a str,
+    /// Which of the attributes of interest are present (`AttrName` bits).
+    pub(crate) present: u8,
+}
+
+/// The attributes the codec reads, matched by local name (their namespace is checked where
+/// they are used).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum AttrName {
+    /// `xsi:type`.
+    Type = 1,
+    /// `SOAP-ENC:arrayType`.
+    ArrayType = 2,
+    /// `SOAP-ENV:mustUnderstand`.
+    MustUnderstand = 4,
+}
+
+impl AttrName {
+    fn of(local: &[u8]) -> Option<Self> {
+        match local {
+            b"type" => Some(Self::Type),
+            b"arrayType" => Some(Self::ArrayType),
+            b"mustUnderstand" => Some(Self::MustUnderstand),
+            _ => None,
+        }
+    }
+}
+
+impl Elem<'_> {
+    pub(crate) fn has(&self, name: AttrName) -> bool {
+        self.present & name as u8 != 0
+    }
+}
+
+/// Takes the next `name="value"` from `rest`; `None` at the end, `Err` when malformed. Every
+/// delimiter is ASCII, so the positions found are character boundaries of the text.
+fn next_attribute<'a>(rest: &mut &'a str) -> Result<Option<(&'a [u8], &'a str)>, ()> {
+    let start = rest
+        .bytes()
+        .position(|b| !is_xml_space_byte(b))
+        .unwrap_or(rest.len());
+    *rest = rest.get(start..).unwrap_or_default();
+    if rest.is_empty() {
+        return Ok(None);
+    }
+    let eq = rest.bytes().position(|b| b == b'=').ok_or(())?;
+    let name = trim_bytes(rest.as_bytes().get(..eq).unwrap_or_default());
+    let after = rest.get(eq + 1..).unwrap_or_default();
+    let q = after
+        .bytes()
+        .position(|b| !is_xml_space_byte(b))
+        .ok_or(())?;
+    let quote = *after.as_bytes().get(q).ok_or(())?;
+    if (quote != b'"' && quote != b'\'') || name.is_empty() {
+        return Err(());
+    }
+    let body = after.get(q + 1..).unwrap_or_default();
+    let close = body.bytes().position(|b| b == quote).ok_or(())?;
+    *rest = body.get(close + 1..).unwrap_or_default();
+    Ok(Some((name, body.get(..close).unwrap_or_default())))
 }
 
 /// The reader state shared by every `FromXml` implementation.
@@ -472,12 +531,11 @@ impl<'a> Parser<'a> {
             empty,
             offset,
             depth,
-            xsi_type: None,
-            array_type: None,
-            must_understand: None,
+            attrs,
+            present: 0,
         };
         if !attrs.bytes().all(is_xml_space_byte) {
-            self.read_attributes(attrs.as_bytes(), depth, &mut elem)?;
+            self.read_attributes(attrs, depth, &mut elem)?;
         }
         elem.ns = self.resolve(prefix, true)?;
         if empty {
@@ -487,22 +545,21 @@ impl<'a> Parser<'a> {
         Ok(elem)
     }
 
+    /// Reads and checks the attributes of a start tag: binds its namespace declarations and
+    /// notes which attributes of interest it has.
     fn read_attributes(
         &mut self,
-        mut rest: &'a [u8],
+        mut rest: &'a str,
         depth: usize,
         elem: &mut Elem<'a>,
     ) -> Result<(), ParseError> {
         let mut count = 0usize;
         loop {
-            let start = rest
-                .iter()
-                .position(|&b| !is_xml_space_byte(b))
-                .unwrap_or(rest.len());
-            rest = rest.get(start..).unwrap_or_default();
-            if rest.is_empty() {
+            let Some((name, value)) = next_attribute(&mut rest)
+                .map_err(|()| self.error(ErrorKind::Xml("malformed attribute".into())))?
+            else {
                 return Ok(());
-            }
+            };
             count += 1;
             if count > self.limits.max_attributes {
                 return Err(self.limit_error(
@@ -511,54 +568,49 @@ impl<'a> Parser<'a> {
                     self.limits.max_attributes,
                 ));
             }
-            let bad = |p: &Self| p.error(ErrorKind::Xml("malformed attribute".into()));
-            let eq = rest
-                .iter()
-                .position(|&b| b == b'=')
-                .ok_or_else(|| bad(self))?;
-            let (name, after) = rest.split_at(eq);
-            let name = trim_bytes(name);
-            let after = after.get(1..).unwrap_or_default();
-            let q = after
-                .iter()
-                .position(|&b| !is_xml_space_byte(b))
-                .ok_or_else(|| bad(self))?;
-            let quote = *after.get(q).ok_or_else(|| bad(self))?;
-            if quote != b'"' && quote != b'\'' {
-                return Err(bad(self));
-            }
-            let body = after.get(q + 1..).unwrap_or_default();
-            let close = body
-                .iter()
-                .position(|&b| b == quote)
-                .ok_or_else(|| bad(self))?;
-            let raw_value = body.get(..close).unwrap_or_default();
-            rest = body.get(close + 1..).unwrap_or_default();
-            if name.is_empty() {
-                return Err(bad(self));
-            }
-            let value = std::str::from_utf8(raw_value)
-                .map_err(|_| self.error(ErrorKind::Xml("invalid utf-8 in attribute".into())))?;
             self.check_chars(value)?;
-            let value: Cow<'a, str> = if value.contains('&') {
-                Cow::Owned(
-                    quick_xml::escape::unescape(value)
-                        .map_err(|e| self.error(ErrorKind::Xml(e.to_string())))?
-                        .into_owned(),
-                )
-            } else {
-                Cow::Borrowed(value)
-            };
-            let (prefix, local) = split_qname(name);
-            match (prefix, local) {
+            let value = self.unescape_attr(value)?;
+            match split_qname(name) {
                 (None, b"xmlns") => self.bind(b"", value, depth)?,
                 (Some(b"xmlns"), p) => self.bind(p, value, depth)?,
-                (_, b"type") => elem.xsi_type = Some(Attr { prefix, value }),
-                (_, b"arrayType") => elem.array_type = Some(Attr { prefix, value }),
-                (_, b"mustUnderstand") => elem.must_understand = Some(Attr { prefix, value }),
-                _ => {}
+                (_, local) => {
+                    if let Some(which) = AttrName::of(local) {
+                        elem.present |= which as u8;
+                    }
+                }
             }
         }
+    }
+
+    fn unescape_attr(&self, value: &'a str) -> Result<Cow<'a, str>, ParseError> {
+        if !value.as_bytes().contains(&b'&') {
+            return Ok(Cow::Borrowed(value));
+        }
+        quick_xml::escape::unescape(value)
+            .map(|v| Cow::Owned(v.into_owned()))
+            .map_err(|e| self.error(ErrorKind::Xml(e.to_string())))
+    }
+
+    /// The attribute `which` of `elem`, if present (the start tag was checked when read).
+    pub(crate) fn attr(
+        &self,
+        elem: &Elem<'a>,
+        which: AttrName,
+    ) -> Result<Option<Attr<'a>>, ParseError> {
+        if !elem.has(which) {
+            return Ok(None);
+        }
+        let mut rest = elem.attrs;
+        while let Ok(Some((name, value))) = next_attribute(&mut rest) {
+            let (prefix, local) = split_qname(name);
+            if AttrName::of(local) == Some(which) {
+                return Ok(Some(Attr {
+                    prefix,
+                    value: self.unescape_attr(value)?,
+                }));
+            }
+        }
+        Ok(None)
     }
 
     fn bind(
@@ -937,7 +989,7 @@ impl<'a> Parser<'a> {
 
     /// Warns about `xsi:type` on an element whose type the schema fixes.
     pub(crate) fn no_xsi_type(&mut self, elem: &Elem<'a>) -> Result<(), ParseError> {
-        if elem.xsi_type.is_some() {
+        if elem.has(AttrName::Type) {
             self.tolerate_in(elem, WarningKind::XsiTypeOnStructural)?;
         }
         Ok(())
@@ -955,7 +1007,7 @@ impl<'a> Parser<'a> {
 /// Splits `prefix:local` at the first colon, by byte (a colon is ASCII, so both halves are
 /// text).
 fn split_str_qname(name: &str) -> (Option<&[u8]>, &str) {
-    match memchr::memchr(b':', name.as_bytes()) {
+    match name.bytes().position(|b| b == b':') {
         Some(i) => (
             name.as_bytes().get(..i),
             name.get(i + 1..).unwrap_or_default(),
@@ -1001,7 +1053,8 @@ fn is_qname(name: &[u8]) -> bool {
 }
 
 fn split_qname(name: &[u8]) -> (Option<&[u8]>, &[u8]) {
-    match memchr::memchr(b':', name) {
+    // Names are short: a plain loop beats a call into memchr.
+    match name.iter().position(|&b| b == b':') {
         Some(i) => (name.get(..i), name.get(i + 1..).unwrap_or_default()),
         None => (None, name),
     }
@@ -1079,7 +1132,8 @@ impl<'a> FromXml<'a> for crate::value::DateTimeText<'a> {
 impl<'a> FromXml<'a> for crate::value::Value<'a> {
     fn from_xml(p: &mut Parser<'a>, elem: Elem<'a>) -> Result<Self, ParseError> {
         use crate::value::XsdType;
-        let xsd_type = match &elem.xsi_type {
+        let xsi_type = p.attr(&elem, AttrName::Type)?;
+        let xsd_type = match &xsi_type {
             None => {
                 p.tolerate_in(&elem, WarningKind::MissingXsiType)?;
                 XsdType::String

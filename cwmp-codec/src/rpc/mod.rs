@@ -8,7 +8,7 @@
 use std::borrow::Cow;
 
 use crate::error::{ErrorKind, ParseError, WarningKind};
-use crate::read::{Elem, FromXml, Ns, Parser};
+use crate::read::{AttrName, Elem, FromXml, Ns, Parser};
 use crate::write::{ToXml, XmlWriter};
 
 pub(crate) mod acs;
@@ -100,7 +100,7 @@ pub(crate) fn read_array<'a, T: ArrayItem<'a>>(
     item: &'static str,
 ) -> Result<Vec<T>, ParseError> {
     p.no_xsi_type(&elem)?;
-    let claimed = match &elem.array_type {
+    let claimed = match &p.attr(&elem, AttrName::ArrayType)? {
         None => {
             p.tolerate_in(&elem, WarningKind::MissingArrayType)?;
             None

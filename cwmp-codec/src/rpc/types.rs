@@ -4,7 +4,7 @@ use std::borrow::Cow;
 
 use crate::codes::{EventCode, FaultCode, FileType};
 use crate::error::{ParseError, WarningKind};
-use crate::read::{Elem, FromXml, Ns, Parser};
+use crate::read::{AttrName, Elem, FromXml, Ns, Parser};
 use crate::rpc::{ArrayItem, Children, IntoOwned, cwmp_struct};
 use crate::value::{DateTimeText, Value};
 use crate::write::{ToXml, XmlWriter};
@@ -467,9 +467,11 @@ pub enum Operation<'a> {
 
 impl<'a> FromXml<'a> for Operation<'a> {
     fn from_xml(p: &mut Parser<'a>, mut elem: Elem<'a>) -> Result<Self, ParseError> {
-        let Some(attr) = elem.xsi_type.take() else {
+        let Some(attr) = p.attr(&elem, AttrName::Type)? else {
             return Err(crate::rpc::missing(p, &elem, "xsi:type"));
         };
+        // The type chose the variant: it is not the quirk of a typed structural element.
+        elem.present &= !(AttrName::Type as u8);
         let (ns, local) = p.resolve_qname_value(attr.value.trim())?;
         if !matches!(ns, Ns::Cwmp(_)) {
             p.tolerate_in(&elem, WarningKind::UnknownXsiType)?;
