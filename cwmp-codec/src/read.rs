@@ -166,8 +166,17 @@ pub(crate) struct Elem<'a> {
     /// The attribute text of the start tag, checked when it was read; the few attributes the
     /// codec uses are taken from it on demand ([`Parser::attr`]), which keeps `Elem` small.
     pub(crate) attrs: &'a str,
-    /// Which of the attributes of interest are present (`AttrName` bits).
-    pub(crate) present: u8,
+    /// Where in `attrs` each attribute of interest (by `AttrName::index`) has its name and
+    /// its value, found by the one scan that checks the start tag.
+    spans: [Option<AttrSpan>; 3],
+}
+
+/// Byte offsets within an element's attribute text: name start, value start, value end.
+#[derive(Debug, Clone, Copy)]
+struct AttrSpan {
+    name: u32,
+    value: u32,
+    end: u32,
 }
 
 /// The attributes the codec reads, matched by local name (their namespace is checked where
@@ -175,14 +184,22 @@ pub(crate) struct Elem<'a> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum AttrName {
     /// `xsi:type`.
-    Type = 1,
+    Type,
     /// `SOAP-ENC:arrayType`.
-    ArrayType = 2,
+    ArrayType,
     /// `SOAP-ENV:mustUnderstand`.
-    MustUnderstand = 4,
+    MustUnderstand,
 }
 
 impl AttrName {
+    fn index(self) -> usize {
+        match self {
+            Self::Type => 0,
+            Self::ArrayType => 1,
+            Self::MustUnderstand => 2,
+        }
+    }
+
     fn of(local: &[u8]) -> Option<Self> {
         match local {
             b"type" => Some(Self::Type),
@@ -195,7 +212,14 @@ impl AttrName {
 
 impl Elem<'_> {
     pub(crate) fn has(&self, name: AttrName) -> bool {
-        self.present & name as u8 != 0
+        self.spans.get(name.index()).is_some_and(Option::is_some)
+    }
+
+    /// Forgets an attribute whose meaning has been used up.
+    pub(crate) fn forget(&mut self, name: AttrName) {
+        if let Some(span) = self.spans.get_mut(name.index()) {
+            *span = None;
+        }
     }
 }
 
@@ -532,7 +556,7 @@ impl<'a> Parser<'a> {
             offset,
             depth,
             attrs,
-            present: 0,
+            spans: [None; 3],
         };
         if !attrs.bytes().all(is_xml_space_byte) {
             self.read_attributes(attrs, depth, &mut elem)?;
@@ -554,6 +578,7 @@ impl<'a> Parser<'a> {
         elem: &mut Elem<'a>,
     ) -> Result<(), ParseError> {
         let mut count = 0usize;
+        let all = rest;
         loop {
             let Some((name, value)) = next_attribute(&mut rest)
                 .map_err(|()| self.error(ErrorKind::Xml("malformed attribute".into())))?
@@ -569,13 +594,27 @@ impl<'a> Parser<'a> {
                 ));
             }
             self.check_chars(value)?;
-            let value = self.unescape_attr(value)?;
             match split_qname(name) {
-                (None, b"xmlns") => self.bind(b"", value, depth)?,
-                (Some(b"xmlns"), p) => self.bind(p, value, depth)?,
+                (None, b"xmlns") => self.bind(b"", self.unescape_attr(value)?, depth)?,
+                (Some(b"xmlns"), p) => self.bind(p, self.unescape_attr(value)?, depth)?,
                 (_, local) => {
                     if let Some(which) = AttrName::of(local) {
-                        elem.present |= which as u8;
+                        // The escapes are checked now; the value is unescaped when used.
+                        self.unescape_attr(value)?;
+                        let at = |s: &[u8]| {
+                            let off = (s.as_ptr() as usize).wrapping_sub(all.as_ptr() as usize);
+                            u32::try_from(off).unwrap_or(u32::MAX)
+                        };
+                        let value_at = at(value.as_bytes());
+                        let len = u32::try_from(value.len()).unwrap_or(u32::MAX);
+                        let span = AttrSpan {
+                            name: at(name),
+                            value: value_at,
+                            end: value_at.saturating_add(len),
+                        };
+                        if let Some(slot) = elem.spans.get_mut(which.index()) {
+                            *slot = Some(span);
+                        }
                     }
                 }
             }
@@ -597,20 +636,26 @@ impl<'a> Parser<'a> {
         elem: &Elem<'a>,
         which: AttrName,
     ) -> Result<Option<Attr<'a>>, ParseError> {
-        if !elem.has(which) {
+        let Some(span) = elem.spans.get(which.index()).copied().flatten() else {
             return Ok(None);
-        }
-        let mut rest = elem.attrs;
-        while let Ok(Some((name, value))) = next_attribute(&mut rest) {
-            let (prefix, local) = split_qname(name);
-            if AttrName::of(local) == Some(which) {
-                return Ok(Some(Attr {
-                    prefix,
-                    value: self.unescape_attr(value)?,
-                }));
-            }
-        }
-        Ok(None)
+        };
+        let qname = elem
+            .attrs
+            .as_bytes()
+            .get(span.name as usize..)
+            .unwrap_or_default();
+        let name_len = qname
+            .iter()
+            .position(|&b| b == b'=' || is_xml_space_byte(b))
+            .unwrap_or(qname.len());
+        let raw = elem
+            .attrs
+            .get(span.value as usize..span.end as usize)
+            .unwrap_or_default();
+        Ok(Some(Attr {
+            prefix: split_qname(qname.get(..name_len).unwrap_or_default()).0,
+            value: self.unescape_attr(raw)?,
+        }))
     }
 
     fn bind(

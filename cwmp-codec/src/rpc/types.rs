@@ -471,7 +471,7 @@ impl<'a> FromXml<'a> for Operation<'a> {
             return Err(crate::rpc::missing(p, &elem, "xsi:type"));
         };
         // The type chose the variant: it is not the quirk of a typed structural element.
-        elem.present &= !(AttrName::Type as u8);
+        elem.forget(AttrName::Type);
         let (ns, local) = p.resolve_qname_value(attr.value.trim())?;
         if !matches!(ns, Ns::Cwmp(_)) {
             p.tolerate_in(&elem, WarningKind::UnknownXsiType)?;
