@@ -151,6 +151,10 @@ pub enum WarningKind {
     /// A carriage return (CRLF line ends) inside text.
     #[error("carriage return in text")]
     CarriageReturn,
+    /// A well-known namespace bound to another prefix than the canonical one (`SOAP-ENV`,
+    /// `SOAP-ENC`, `xsd`, `xsi`, `cwmp`); names are resolved by URI, so this changes nothing.
+    #[error("non-canonical namespace prefix")]
+    NonCanonicalPrefix,
     /// The RPC element is in the default namespace rather than prefixed.
     #[error("method in the default namespace")]
     MethodInDefaultNamespace,

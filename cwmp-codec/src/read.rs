@@ -689,6 +689,17 @@ impl<'a> Parser<'a> {
         if old {
             self.tolerate(WarningKind::Xsd1999Namespace)?;
         }
+        let canonical: &[u8] = match ns {
+            Ns::SoapEnv => b"SOAP-ENV",
+            Ns::SoapEnc => b"SOAP-ENC",
+            Ns::Xsd => b"xsd",
+            Ns::Xsi => b"xsi",
+            Ns::Cwmp(_) => b"cwmp",
+            Ns::None | Ns::Other(_) => prefix,
+        };
+        if !prefix.is_empty() && prefix != canonical {
+            self.tolerate(WarningKind::NonCanonicalPrefix)?;
+        }
         self.bindings.push(Binding { prefix, ns, depth });
         Ok(())
     }
