@@ -381,119 +381,214 @@ fn field_label(raw: &[u8]) -> Cow<'static, str> {
     Cow::Owned(String::from(valid))
 }
 
+/// Where the `&`-separated pair starting at `start` ends, where its first `=` is, and whether
+/// its name or its value holds a `%` or `+` (so needs decoding).
+struct Pair {
+    end: usize,
+    eq: Option<usize>,
+    name_escaped: bool,
+    value_escaped: bool,
+}
+
+/// One pass over a pair's bytes finds the delimiters and the escapes at once, instead of one
+/// search for `&`, one for `=` and one per name and value for `%` and `+`.
+#[inline]
+fn scan_pair(input: &[u8], start: usize) -> Pair {
+    let mut eq = None;
+    let mut name_escaped = false;
+    let mut value_escaped = false;
+    let mut end = start;
+    while let Some(&b) = input.get(end) {
+        match b {
+            b'&' => break,
+            b'=' if eq.is_none() => eq = Some(end),
+            b'%' | b'+' => {
+                if eq.is_none() {
+                    name_escaped = true;
+                } else {
+                    value_escaped = true;
+                }
+            }
+            _ => {}
+        }
+        end += 1;
+    }
+    Pair {
+        end,
+        eq,
+        name_escaped,
+        value_escaped,
+    }
+}
+
+/// The name or value at `start..end` of the input: a slice of `text` (the input, when it is
+/// UTF-8 as a whole) when nothing needs decoding, else [`decode`].
+#[inline]
+fn field_text<'a>(
+    input: &'a [u8],
+    text: Option<&'a str>,
+    start: usize,
+    end: usize,
+    escaped: bool,
+) -> Result<Cow<'a, str>, DecodeError> {
+    // `start` and `end` sit at the input's ends or next to an ASCII delimiter, so they are
+    // char boundaries and the slice cannot fail.
+    match text {
+        Some(text) if !escaped => Ok(Cow::Borrowed(text.get(start..end).unwrap_or_default())),
+        _ => decode(input.get(start..end).unwrap_or_default()),
+    }
+}
+
+/// The index of `name` in `names`: the slot after the previous field first (senders write
+/// the fields in the standard's order, so this is usually the one), then the exact spelling
+/// anywhere, then, if allowed, the case-insensitive scan for quirks.
+#[inline]
+fn lookup<const N: usize>(
+    names: &[&str; N],
+    name: &str,
+    expected: usize,
+    ignore_case: bool,
+) -> Option<usize> {
+    if names.get(expected).is_some_and(|n| *n == name) {
+        return Some(expected);
+    }
+    names.iter().position(|n| *n == name).or_else(|| {
+        if ignore_case {
+            names.iter().position(|n| n.eq_ignore_ascii_case(name))
+        } else {
+            None
+        }
+    })
+}
+
+/// How an error names a field: its canonical name when the message defines it, else as sent.
+#[cold]
+fn label<const N: usize>(
+    names: &'static [&'static str; N],
+    index: Option<usize>,
+    name: &str,
+) -> Cow<'static, str> {
+    match index.and_then(|i| names.get(i)) {
+        Some(n) => Cow::Borrowed(*n),
+        None => Cow::Owned(String::from(name)),
+    }
+}
+
+#[cold]
+fn decode_error(e: DecodeError, field: Cow<'static, str>, start: usize) -> ParseError {
+    match e {
+        DecodeError::BadEscape(at) => ParseError::BadEscape {
+            field,
+            offset: start + at,
+        },
+        DecodeError::InvalidUtf8(_) => ParseError::InvalidUtf8 {
+            field,
+            offset: start,
+        },
+    }
+}
+
 /// Splits and decodes `input`, sorting fields into `names` (the message's canonical names).
+#[inline]
 pub(crate) fn collect<'a, const N: usize>(
     input: &'a [u8],
     names: &'static [&'static str; N],
     config: &ParseConfig,
 ) -> Result<Collected<'a, N>, ParseError> {
-    let limits = &config.limits;
-    if input.len() > limits.max_input_len {
-        return Err(ParseError::InputTooLarge {
-            size: input.len(),
-            limit: limits.max_input_len,
-        });
-    }
-    let mut slots: [Slot<'a>; N] = core::array::from_fn(|_| None);
-    let mut extra = Vec::new();
-    let mut count = 0usize;
-    let mut pos = 0usize;
-    while pos <= input.len() {
-        let rest = input.get(pos..).unwrap_or_default();
-        let len = rest.iter().position(|&b| b == b'&').unwrap_or(rest.len());
-        let pair = rest.get(..len).unwrap_or_default();
-        let pair_start = pos;
-        pos += len + 1;
-        if pair.is_empty() {
-            continue;
-        }
-        count += 1;
-        if count > limits.max_fields {
-            return Err(ParseError::TooManyFields {
-                limit: limits.max_fields,
-                offset: pair_start,
-            });
-        }
-        let (raw_name, raw_value, value_start) = match pair.iter().position(|&b| b == b'=') {
-            Some(eq) => (
-                pair.get(..eq).unwrap_or_default(),
-                pair.get(eq + 1..).unwrap_or_default(),
-                pair_start + eq + 1,
-            ),
-            None => (pair, &[][..], pair_start + pair.len()),
-        };
-        if raw_name.len() > limits.max_value_len {
-            return Err(ParseError::ValueTooLong {
-                field: field_label(raw_name),
-                offset: pair_start,
-                len: raw_name.len(),
-                limit: limits.max_value_len,
-            });
-        }
-        let name = decode(raw_name).map_err(|e| match e {
-            DecodeError::BadEscape(at) => ParseError::BadEscape {
-                field: field_label(raw_name),
-                offset: pair_start + at,
-            },
-            DecodeError::InvalidUtf8(_) => ParseError::InvalidUtf8 {
-                field: field_label(raw_name),
-                offset: pair_start,
-            },
-        })?;
-        // Exact spelling first (a memcmp per name), the case-insensitive scan only for quirks.
-        let index = names.iter().position(|n| *n == name).or_else(|| {
-            if config.ignore_name_case {
-                names.iter().position(|n| n.eq_ignore_ascii_case(&name))
-            } else {
-                None
-            }
-        });
-        let label = |name: &str| -> Cow<'static, str> {
-            match index.and_then(|i| names.get(i)) {
-                Some(n) => Cow::Borrowed(*n),
-                None => Cow::Owned(String::from(name)),
-            }
-        };
-        if raw_value.len() > limits.max_value_len {
-            return Err(ParseError::ValueTooLong {
-                field: label(&name),
-                offset: value_start,
-                len: raw_value.len(),
-                limit: limits.max_value_len,
-            });
-        }
-        if let Some(i) = index
-            && slots.get(i).is_some_and(Option::is_some)
-        {
-            let field = names.get(i).copied().unwrap_or_default();
-            return Err(ParseError::DuplicateField {
-                field,
-                offset: pair_start,
-            });
-        }
-        let value = decode(raw_value).map_err(|e| match e {
-            DecodeError::BadEscape(at) => ParseError::BadEscape {
-                field: label(&name),
-                offset: value_start + at,
-            },
-            DecodeError::InvalidUtf8(_) => ParseError::InvalidUtf8 {
-                field: label(&name),
-                offset: value_start,
-            },
-        })?;
-        match index.and_then(|i| slots.get_mut(i)) {
-            Some(slot) => *slot = Some((value, value_start)),
-            None => extra.push(Field { name, value }),
-        }
-    }
-    Ok(Collected {
-        slots,
-        extra,
+    let mut c = Collected {
+        slots: [const { None }; N],
+        extra: Vec::new(),
         names,
-    })
+    };
+    c.fill(input, config)?;
+    Ok(c)
 }
 
 impl<'a, const N: usize> Collected<'a, N> {
+    /// The body of [`collect`], filling `self` in place so the slots are not moved on return.
+    fn fill(&mut self, input: &'a [u8], config: &ParseConfig) -> Result<(), ParseError> {
+        let limits = &config.limits;
+        if input.len() > limits.max_input_len {
+            return Err(ParseError::InputTooLarge {
+                size: input.len(),
+                limit: limits.max_input_len,
+            });
+        }
+        let names = self.names;
+        // Validating the whole input once is much cheaper than once per name and value; the
+        // fields are then sliced out of it. An input that is not UTF-8 as a whole is decoded
+        // field by field, which finds the field and offset to report.
+        let text = core::str::from_utf8(input).ok();
+        let mut expected = 0usize;
+        let mut count = 0usize;
+        let mut pos = 0usize;
+        while pos <= input.len() {
+            let pair_start = pos;
+            let pair = scan_pair(input, pos);
+            pos = pair.end + 1;
+            if pair.end == pair_start {
+                continue;
+            }
+            count += 1;
+            if count > limits.max_fields {
+                return Err(ParseError::TooManyFields {
+                    limit: limits.max_fields,
+                    offset: pair_start,
+                });
+            }
+            let (name_end, value_start) = match pair.eq {
+                Some(eq) => (eq, eq + 1),
+                None => (pair.end, pair.end),
+            };
+            let name_len = name_end - pair_start;
+            if name_len > limits.max_value_len {
+                let raw_name = input.get(pair_start..name_end).unwrap_or_default();
+                return Err(ParseError::ValueTooLong {
+                    field: field_label(raw_name),
+                    offset: pair_start,
+                    len: name_len,
+                    limit: limits.max_value_len,
+                });
+            }
+            let name =
+                field_text(input, text, pair_start, name_end, pair.name_escaped).map_err(|e| {
+                    let raw_name = input.get(pair_start..name_end).unwrap_or_default();
+                    decode_error(e, field_label(raw_name), pair_start)
+                })?;
+            let index = lookup(names, &name, expected, config.ignore_name_case);
+            let value_len = pair.end - value_start;
+            if value_len > limits.max_value_len {
+                return Err(ParseError::ValueTooLong {
+                    field: label(names, index, &name),
+                    offset: value_start,
+                    len: value_len,
+                    limit: limits.max_value_len,
+                });
+            }
+            let slot = index.and_then(|i| self.slots.get_mut(i));
+            if let Some(Some(_)) = slot {
+                let field = index
+                    .and_then(|i| names.get(i))
+                    .copied()
+                    .unwrap_or_default();
+                return Err(ParseError::DuplicateField {
+                    field,
+                    offset: pair_start,
+                });
+            }
+            let value = field_text(input, text, value_start, pair.end, pair.value_escaped)
+                .map_err(|e| decode_error(e, label(names, index, &name), value_start))?;
+            match slot {
+                Some(slot) => {
+                    *slot = Some((value, value_start));
+                    expected = index.map_or(0, |i| i + 1);
+                }
+                None => self.extra.push(Field { name, value }),
+            }
+        }
+        Ok(())
+    }
+
     fn name(&self, i: usize) -> &'static str {
         self.names.get(i).copied().unwrap_or_default()
     }
