@@ -27,23 +27,22 @@ impl DevId {
     /// Returns `None` for anything else (lower-case hex included); use [`DevId::normalize`]
     /// to accept other spellings when building a message.
     pub fn parse_wire(s: &str) -> Option<Self> {
-        let b = s.as_bytes();
-        if b.len() != 17 {
-            return None;
-        }
-        let mut out = [0u8; 6];
-        for (i, byte) in out.iter_mut().enumerate() {
-            let at = i * 3;
-            if i > 0 && b.get(at - 1) != Some(&b':') {
-                return None;
+        fn upper_hex(c: u8) -> Option<u8> {
+            match c {
+                b'0'..=b'9' => Some(c - b'0'),
+                b'A'..=b'F' => Some(c - b'A' + 10),
+                _ => None,
             }
-            let digit = |j: usize| {
-                b.get(j)
-                    .copied()
-                    .filter(|c| !c.is_ascii_lowercase())
-                    .and_then(hex)
+        }
+        let b: &[u8; 17] = s.as_bytes().try_into().ok()?;
+        // Five `XX:` groups and a last `XX`: a fixed shape, so no index is computed at run time.
+        let mut out = [0u8; 6];
+        for (byte, group) in out.iter_mut().zip(b.chunks(3)) {
+            let (hi, lo) = match group {
+                [hi, lo] | [hi, lo, b':'] => (*hi, *lo),
+                _ => return None,
             };
-            *byte = digit(at)? << 4 | digit(at + 1)?;
+            *byte = upper_hex(hi)? << 4 | upper_hex(lo)?;
         }
         Some(Self(out))
     }

@@ -390,31 +390,76 @@ struct Pair {
     value_escaped: bool,
 }
 
-/// One pass over a pair's bytes finds the delimiters and the escapes at once, instead of one
-/// search for `&`, one for `=` and one per name and value for `%` and `+`.
+/// `0x01` in every byte of a word.
+const LOW_BITS: u64 = u64::from_le_bytes([0x01; 8]);
+/// `0x80` in every byte of a word.
+const HIGH_BITS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// The high bit of each byte of `word` that equals `b`. Only the lowest set bit is exact (a
+/// borrow can flag a byte above a match), which is all [`next_special`] needs.
+#[inline]
+fn bytes_equal(word: u64, b: u8) -> u64 {
+    let x = word ^ (LOW_BITS * u64::from(b));
+    x.wrapping_sub(LOW_BITS) & !x & HIGH_BITS
+}
+
+/// The index of the first `&`, `=`, `%` or `+` at or after `from`, or the input's length.
+///
+/// Eight bytes at a time: names and values are mostly plain bytes, and a word-wide test
+/// costs about as much as testing one byte against the four delimiters.
+#[inline]
+fn next_special(input: &[u8], mut from: usize) -> usize {
+    while let Some(chunk) = input.get(from..).and_then(<[u8]>::first_chunk::<8>) {
+        let word = u64::from_le_bytes(*chunk);
+        let hits = bytes_equal(word, b'&')
+            | bytes_equal(word, b'=')
+            | bytes_equal(word, b'%')
+            | bytes_equal(word, b'+');
+        if hits != 0 {
+            // Little-endian: the lowest set bit is the first byte that matches.
+            return from + (hits.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
+    }
+    while let Some(&b) = input.get(from) {
+        if matches!(b, b'&' | b'=' | b'%' | b'+') {
+            break;
+        }
+        from += 1;
+    }
+    from
+}
+
+/// Finds where the pair starting at `start` ends and what it holds, jumping from one
+/// delimiter or escape to the next instead of searching for `&`, then `=`, then for `%` and
+/// `+` in the name and again in the value.
 #[inline]
 fn scan_pair(input: &[u8], start: usize) -> Pair {
     let mut eq = None;
     let mut name_escaped = false;
     let mut value_escaped = false;
-    let mut end = start;
-    while let Some(&b) = input.get(end) {
-        match b {
-            b'&' => break,
-            b'=' if eq.is_none() => eq = Some(end),
-            b'%' | b'+' => {
+    let mut at = start;
+    loop {
+        at = next_special(input, at);
+        match input.get(at) {
+            None | Some(b'&') => break,
+            Some(b'=') => {
+                if eq.is_none() {
+                    eq = Some(at);
+                }
+            }
+            Some(_) => {
                 if eq.is_none() {
                     name_escaped = true;
                 } else {
                     value_escaped = true;
                 }
             }
-            _ => {}
         }
-        end += 1;
+        at += 1;
     }
     Pair {
-        end,
+        end: at,
         eq,
         name_escaped,
         value_escaped,
