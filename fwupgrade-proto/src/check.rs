@@ -8,7 +8,7 @@ use core::fmt;
 use crate::codes::{PkgId, ReqType, RetCode, UpgradeMode};
 use crate::device::{DevId, DeviceInfo};
 use crate::error::{InvalidValue, ParseError};
-use crate::form::{self, Collected, Field, FormWriter, ParseConfig, Secret};
+use crate::form::{Collected, Field, FormWriter, ParseConfig, Secret};
 use crate::limits::Limits;
 
 fn cow_owned(c: Cow<'_, str>) -> Cow<'static, str> {
@@ -135,7 +135,8 @@ impl<'a> CheckRequest<'a> {
         input: &'a I,
         config: &ParseConfig,
     ) -> Result<Self, ParseError> {
-        let mut c = form::collect(input.as_ref(), &REQUEST_FIELDS, config)?;
+        let mut c = Collected::new(&REQUEST_FIELDS);
+        c.fill(input.as_ref(), config)?;
         let device = take_device(&mut c, [0, 1, 2, 3, 4, 6])?;
         let pkg_id = PkgId::from_value(c.str(5)?);
         let req_type = ReqType::from_code(c.int(7)?);
@@ -460,7 +461,8 @@ impl<'a> CheckResponse<'a> {
         input: &'a I,
         config: &ParseConfig,
     ) -> Result<Self, ParseError> {
-        let mut c = form::collect(input.as_ref(), &RESPONSE_FIELDS, config)?;
+        let mut c = Collected::new(&RESPONSE_FIELDS);
+        c.fill(input.as_ref(), config)?;
         let ret_code = RetCode::from_code(c.int(0)?);
         let ret_message = c.opt_str(1);
         let offer = if ret_code == RetCode::UpdateAvailable {

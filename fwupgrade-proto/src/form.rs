@@ -494,16 +494,55 @@ fn lookup<const N: usize>(
     expected: usize,
     ignore_case: bool,
 ) -> Option<usize> {
-    if names.get(expected).is_some_and(|n| *n == name) {
+    let name = name.as_bytes();
+    if names
+        .get(expected)
+        .is_some_and(|n| same_name(n.as_bytes(), name))
+    {
         return Some(expected);
     }
-    names.iter().position(|n| *n == name).or_else(|| {
-        if ignore_case {
-            names.iter().position(|n| n.eq_ignore_ascii_case(name))
-        } else {
-            None
-        }
-    })
+    names
+        .iter()
+        .position(|n| same_name(n.as_bytes(), name))
+        .or_else(|| {
+            if ignore_case {
+                names
+                    .iter()
+                    .position(|n| n.as_bytes().eq_ignore_ascii_case(name))
+            } else {
+                None
+            }
+        })
+}
+
+/// `a == b` for short byte strings without a call to `memcmp`: the names are 4 to 16 bytes, so
+/// two possibly overlapping word compares cover them.
+#[inline]
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    if a.len() <= 16
+        && let (Some(a0), Some(a1), Some(b0), Some(b1)) = (
+            a.first_chunk::<8>(),
+            a.last_chunk::<8>(),
+            b.first_chunk::<8>(),
+            b.last_chunk::<8>(),
+        )
+    {
+        return a0 == b0 && a1 == b1;
+    }
+    if a.len() <= 8
+        && let (Some(a0), Some(a1), Some(b0), Some(b1)) = (
+            a.first_chunk::<4>(),
+            a.last_chunk::<4>(),
+            b.first_chunk::<4>(),
+            b.last_chunk::<4>(),
+        )
+    {
+        return a0 == b0 && a1 == b1;
+    }
+    a == b
 }
 
 /// How an error names a field: its canonical name when the message defines it, else as sent.
@@ -533,25 +572,23 @@ fn decode_error(e: DecodeError, field: Cow<'static, str>, start: usize) -> Parse
     }
 }
 
-/// Splits and decodes `input`, sorting fields into `names` (the message's canonical names).
-#[inline]
-pub(crate) fn collect<'a, const N: usize>(
-    input: &'a [u8],
-    names: &'static [&'static str; N],
-    config: &ParseConfig,
-) -> Result<Collected<'a, N>, ParseError> {
-    let mut c = Collected {
-        slots: [const { None }; N],
-        extra: Vec::new(),
-        names,
-    };
-    c.fill(input, config)?;
-    Ok(c)
-}
-
 impl<'a, const N: usize> Collected<'a, N> {
-    /// The body of [`collect`], filling `self` in place so the slots are not moved on return.
-    fn fill(&mut self, input: &'a [u8], config: &ParseConfig) -> Result<(), ParseError> {
+    /// No field yet; [`Collected::fill`] sorts the fields of an input into the slots of
+    /// `names` (the message's canonical names).
+    #[inline]
+    pub(crate) fn new(names: &'static [&'static str; N]) -> Self {
+        Self {
+            slots: [const { None }; N],
+            extra: Vec::new(),
+            names,
+        }
+    }
+
+    /// Splits and decodes `input`, sorting its fields into the slots and the unknown fields.
+    ///
+    /// It fills `self` in place rather than returning the fields, so the slots are not moved
+    /// on the way out.
+    pub(crate) fn fill(&mut self, input: &'a [u8], config: &ParseConfig) -> Result<(), ParseError> {
         let limits = &config.limits;
         if input.len() > limits.max_input_len {
             return Err(ParseError::InputTooLarge {
