@@ -159,7 +159,7 @@ impl<'a> CheckRequest<'a> {
         w.field("devManuFact", &d.dev_manu_fact)?;
         w.field("devModel", &d.dev_model)?;
         w.field("devIpAddr", &d.dev_ip_addr)?;
-        w.field("devId", DevIdStr::new(d.dev_id).as_str())?;
+        w.plain("devId", DevIdStr::new(d.dev_id).as_str())?;
         w.field("devFwVer", &d.dev_fw_ver)?;
         w.field("pkgId", self.pkg_id.as_str())?;
         w.field("saID", &d.sa_id)?;
@@ -624,6 +624,21 @@ mod tests {
             req.to_string(),
             SPEC_EXAMPLE.replace("devFWver", "devFwVer")
         );
+    }
+
+    #[test]
+    fn canonical_names_are_plain() {
+        // The writer puts the names the messages define on the wire without encoding them.
+        let names = REQUEST_FIELDS
+            .iter()
+            .chain(&RESPONSE_FIELDS)
+            .chain(&crate::report::REPORT_FIELDS);
+        for name in names {
+            assert!(
+                matches!(crate::form::encode(name), Cow::Borrowed(_)),
+                "{name}"
+            );
+        }
     }
 
     #[test]

@@ -232,9 +232,20 @@ pub fn decode(raw: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
 /// WHATWG form serializer also keeps), `:` and `/` are kept: they have no meaning in a form
 /// body, and keeping them makes MAC addresses, versions and URLs readable, and the standard's
 /// example request byte-identical.
-fn is_plain(b: u8) -> bool {
+const fn is_plain(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'*' | b':' | b'/')
 }
+
+/// [`is_plain`] for every byte: one load per byte instead of a chain of range tests.
+static PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = is_plain(b as u8);
+        b += 1;
+    }
+    table
+};
 
 /// Writes `s` form-encoded: a space as `+`, every byte that is not plain as `%XX` (upper-case
 /// hex).
@@ -247,7 +258,7 @@ pub fn encode_to(s: &str, out: &mut (impl fmt::Write + ?Sized)) -> fmt::Result {
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if is_plain(b) {
+        if PLAIN[usize::from(b)] {
             continue;
         }
         // `start..i` holds only ASCII, so it is a char boundary.
@@ -266,7 +277,7 @@ pub fn encode_to(s: &str, out: &mut (impl fmt::Write + ?Sized)) -> fmt::Result {
 
 /// `s` form-encoded, borrowed when nothing needs escaping.
 pub fn encode(s: &str) -> Cow<'_, str> {
-    if s.bytes().all(is_plain) {
+    if s.bytes().all(|b| PLAIN[usize::from(b)]) {
         Cow::Borrowed(s)
     } else {
         let mut out = String::with_capacity(s.len() + 8);
@@ -287,28 +298,45 @@ impl<'w, W: fmt::Write + ?Sized> FormWriter<'w, W> {
         Self { out, first: true }
     }
 
-    pub(crate) fn field(&mut self, name: &str, value: &str) -> fmt::Result {
+    /// A field the message defines. Its canonical name is plain (a test checks every one),
+    /// so it is written without encoding.
+    pub(crate) fn field(&mut self, name: &'static str, value: &str) -> fmt::Result {
+        self.name(name)?;
+        encode_to(value, self.out)
+    }
+
+    /// A defined field whose value is plain by construction (digits, a `devId`).
+    pub(crate) fn plain(&mut self, name: &'static str, value: &str) -> fmt::Result {
+        self.name(name)?;
+        self.out.write_str(value)
+    }
+
+    fn separator(&mut self) -> fmt::Result {
         if !self.first {
             self.out.write_char('&')?;
         }
         self.first = false;
-        encode_to(name, self.out)?;
-        self.out.write_char('=')?;
-        encode_to(value, self.out)
+        Ok(())
     }
 
-    pub(crate) fn opt(&mut self, name: &str, value: Option<&str>) -> fmt::Result {
+    fn name(&mut self, name: &'static str) -> fmt::Result {
+        self.separator()?;
+        self.out.write_str(name)?;
+        self.out.write_char('=')
+    }
+
+    pub(crate) fn opt(&mut self, name: &'static str, value: Option<&str>) -> fmt::Result {
         match value {
             Some(v) => self.field(name, v),
             None => Ok(()),
         }
     }
 
-    pub(crate) fn int(&mut self, name: &str, value: u64) -> fmt::Result {
-        self.field(name, itoa_buf(value).as_str())
+    pub(crate) fn int(&mut self, name: &'static str, value: u64) -> fmt::Result {
+        self.plain(name, itoa_buf(value).as_str())
     }
 
-    pub(crate) fn opt_int(&mut self, name: &str, value: Option<u64>) -> fmt::Result {
+    pub(crate) fn opt_int(&mut self, name: &'static str, value: Option<u64>) -> fmt::Result {
         match value {
             Some(v) => self.int(name, v),
             None => Ok(()),
@@ -320,7 +348,10 @@ impl<'w, W: fmt::Write + ?Sized> FormWriter<'w, W> {
     pub(crate) fn extra(&mut self, extra: &[Field<'_>], written: &[&str]) -> fmt::Result {
         for f in extra {
             if !written.iter().any(|w| w.eq_ignore_ascii_case(&f.name)) {
-                self.field(&f.name, &f.value)?;
+                self.separator()?;
+                encode_to(&f.name, self.out)?;
+                self.out.write_char('=')?;
+                encode_to(&f.value, self.out)?;
             }
         }
         Ok(())

@@ -144,7 +144,7 @@ impl<'a> Report<'a> {
         w.field("devManuFact", &d.dev_manu_fact)?;
         w.field("devModel", &d.dev_model)?;
         w.field("devIpAddr", &d.dev_ip_addr)?;
-        w.field("devId", DevIdStr::new(d.dev_id).as_str())?;
+        w.plain("devId", DevIdStr::new(d.dev_id).as_str())?;
         w.field("devFwVer", &d.dev_fw_ver)?;
         w.field("pkgId", self.pkg_id.as_str())?;
         w.field("pkgVersion", &self.pkg_version)?;
