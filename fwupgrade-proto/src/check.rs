@@ -8,7 +8,7 @@ use core::fmt;
 use crate::codes::{PkgId, ReqType, RetCode, UpgradeMode};
 use crate::device::{DevId, DeviceInfo};
 use crate::error::{InvalidValue, ParseError};
-use crate::form::{self, Collected, Field, FormWriter, ParseConfig, Secret};
+use crate::form::{Collected, Field, FormWriter, ParseConfig, Secret};
 use crate::limits::Limits;
 
 fn cow_owned(c: Cow<'_, str>) -> Cow<'static, str> {
@@ -135,7 +135,8 @@ impl<'a> CheckRequest<'a> {
         input: &'a I,
         config: &ParseConfig,
     ) -> Result<Self, ParseError> {
-        let mut c = form::collect(input.as_ref(), &REQUEST_FIELDS, config)?;
+        let mut c = Collected::new(&REQUEST_FIELDS);
+        c.fill(input.as_ref(), config)?;
         let device = take_device(&mut c, [0, 1, 2, 3, 4, 6])?;
         let pkg_id = PkgId::from_value(c.str(5)?);
         let req_type = ReqType::from_code(c.int(7)?);
@@ -158,7 +159,7 @@ impl<'a> CheckRequest<'a> {
         w.field("devManuFact", &d.dev_manu_fact)?;
         w.field("devModel", &d.dev_model)?;
         w.field("devIpAddr", &d.dev_ip_addr)?;
-        w.field("devId", DevIdStr::new(d.dev_id).as_str())?;
+        w.plain("devId", DevIdStr::new(d.dev_id).as_str())?;
         w.field("devFwVer", &d.dev_fw_ver)?;
         w.field("pkgId", self.pkg_id.as_str())?;
         w.field("saID", &d.sa_id)?;
@@ -460,7 +461,8 @@ impl<'a> CheckResponse<'a> {
         input: &'a I,
         config: &ParseConfig,
     ) -> Result<Self, ParseError> {
-        let mut c = form::collect(input.as_ref(), &RESPONSE_FIELDS, config)?;
+        let mut c = Collected::new(&RESPONSE_FIELDS);
+        c.fill(input.as_ref(), config)?;
         let ret_code = RetCode::from_code(c.int(0)?);
         let ret_message = c.opt_str(1);
         let offer = if ret_code == RetCode::UpdateAvailable {
@@ -622,6 +624,21 @@ mod tests {
             req.to_string(),
             SPEC_EXAMPLE.replace("devFWver", "devFwVer")
         );
+    }
+
+    #[test]
+    fn canonical_names_are_plain() {
+        // The writer puts the names the messages define on the wire without encoding them.
+        let names = REQUEST_FIELDS
+            .iter()
+            .chain(&RESPONSE_FIELDS)
+            .chain(&crate::report::REPORT_FIELDS);
+        for name in names {
+            assert!(
+                matches!(crate::form::encode(name), Cow::Borrowed(_)),
+                "{name}"
+            );
+        }
     }
 
     #[test]

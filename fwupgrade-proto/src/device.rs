@@ -20,6 +20,18 @@ fn hex(b: u8) -> Option<u8> {
     }
 }
 
+/// The value of each upper-case hex digit, `0xFF` for every other byte: one load per digit
+/// when reading a `devId`.
+static UPPER_HEX: [u8; 256] = {
+    let mut table = [0xFF; 256];
+    let mut d = 0;
+    while d < 16 {
+        table[b"0123456789ABCDEF"[d] as usize] = d as u8;
+        d += 1;
+    }
+    table
+};
+
 impl DevId {
     /// Parses the one spelling the wire allows: 17 characters, upper-case hex pairs separated
     /// by `:`.
@@ -27,23 +39,19 @@ impl DevId {
     /// Returns `None` for anything else (lower-case hex included); use [`DevId::normalize`]
     /// to accept other spellings when building a message.
     pub fn parse_wire(s: &str) -> Option<Self> {
-        let b = s.as_bytes();
-        if b.len() != 17 {
-            return None;
-        }
+        let b: &[u8; 17] = s.as_bytes().try_into().ok()?;
+        // Five `XX:` groups and a last `XX`: a fixed shape, so no index is computed at run time.
         let mut out = [0u8; 6];
-        for (i, byte) in out.iter_mut().enumerate() {
-            let at = i * 3;
-            if i > 0 && b.get(at - 1) != Some(&b':') {
+        for (byte, group) in out.iter_mut().zip(b.chunks(3)) {
+            let (hi, lo) = match group {
+                [hi, lo] | [hi, lo, b':'] => (*hi, *lo),
+                _ => return None,
+            };
+            let (hi, lo) = (UPPER_HEX[usize::from(hi)], UPPER_HEX[usize::from(lo)]);
+            if hi | lo > 0xF {
                 return None;
             }
-            let digit = |j: usize| {
-                b.get(j)
-                    .copied()
-                    .filter(|c| !c.is_ascii_lowercase())
-                    .and_then(hex)
-            };
-            *byte = digit(at)? << 4 | digit(at + 1)?;
+            *byte = hi << 4 | lo;
         }
         Some(Self(out))
     }

@@ -232,9 +232,20 @@ pub fn decode(raw: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
 /// WHATWG form serializer also keeps), `:` and `/` are kept: they have no meaning in a form
 /// body, and keeping them makes MAC addresses, versions and URLs readable, and the standard's
 /// example request byte-identical.
-fn is_plain(b: u8) -> bool {
+const fn is_plain(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b'*' | b':' | b'/')
 }
+
+/// [`is_plain`] for every byte: one load per byte instead of a chain of range tests.
+static PLAIN: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = is_plain(b as u8);
+        b += 1;
+    }
+    table
+};
 
 /// Writes `s` form-encoded: a space as `+`, every byte that is not plain as `%XX` (upper-case
 /// hex).
@@ -247,7 +258,7 @@ pub fn encode_to(s: &str, out: &mut (impl fmt::Write + ?Sized)) -> fmt::Result {
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
-        if is_plain(b) {
+        if PLAIN[usize::from(b)] {
             continue;
         }
         // `start..i` holds only ASCII, so it is a char boundary.
@@ -266,7 +277,7 @@ pub fn encode_to(s: &str, out: &mut (impl fmt::Write + ?Sized)) -> fmt::Result {
 
 /// `s` form-encoded, borrowed when nothing needs escaping.
 pub fn encode(s: &str) -> Cow<'_, str> {
-    if s.bytes().all(is_plain) {
+    if s.bytes().all(|b| PLAIN[usize::from(b)]) {
         Cow::Borrowed(s)
     } else {
         let mut out = String::with_capacity(s.len() + 8);
@@ -287,28 +298,45 @@ impl<'w, W: fmt::Write + ?Sized> FormWriter<'w, W> {
         Self { out, first: true }
     }
 
-    pub(crate) fn field(&mut self, name: &str, value: &str) -> fmt::Result {
+    /// A field the message defines. Its canonical name is plain (a test checks every one),
+    /// so it is written without encoding.
+    pub(crate) fn field(&mut self, name: &'static str, value: &str) -> fmt::Result {
+        self.name(name)?;
+        encode_to(value, self.out)
+    }
+
+    /// A defined field whose value is plain by construction (digits, a `devId`).
+    pub(crate) fn plain(&mut self, name: &'static str, value: &str) -> fmt::Result {
+        self.name(name)?;
+        self.out.write_str(value)
+    }
+
+    fn separator(&mut self) -> fmt::Result {
         if !self.first {
             self.out.write_char('&')?;
         }
         self.first = false;
-        encode_to(name, self.out)?;
-        self.out.write_char('=')?;
-        encode_to(value, self.out)
+        Ok(())
     }
 
-    pub(crate) fn opt(&mut self, name: &str, value: Option<&str>) -> fmt::Result {
+    fn name(&mut self, name: &'static str) -> fmt::Result {
+        self.separator()?;
+        self.out.write_str(name)?;
+        self.out.write_char('=')
+    }
+
+    pub(crate) fn opt(&mut self, name: &'static str, value: Option<&str>) -> fmt::Result {
         match value {
             Some(v) => self.field(name, v),
             None => Ok(()),
         }
     }
 
-    pub(crate) fn int(&mut self, name: &str, value: u64) -> fmt::Result {
-        self.field(name, itoa_buf(value).as_str())
+    pub(crate) fn int(&mut self, name: &'static str, value: u64) -> fmt::Result {
+        self.plain(name, itoa_buf(value).as_str())
     }
 
-    pub(crate) fn opt_int(&mut self, name: &str, value: Option<u64>) -> fmt::Result {
+    pub(crate) fn opt_int(&mut self, name: &'static str, value: Option<u64>) -> fmt::Result {
         match value {
             Some(v) => self.int(name, v),
             None => Ok(()),
@@ -320,7 +348,10 @@ impl<'w, W: fmt::Write + ?Sized> FormWriter<'w, W> {
     pub(crate) fn extra(&mut self, extra: &[Field<'_>], written: &[&str]) -> fmt::Result {
         for f in extra {
             if !written.iter().any(|w| w.eq_ignore_ascii_case(&f.name)) {
-                self.field(&f.name, &f.value)?;
+                self.separator()?;
+                encode_to(&f.name, self.out)?;
+                self.out.write_char('=')?;
+                encode_to(&f.value, self.out)?;
             }
         }
         Ok(())
@@ -381,119 +412,296 @@ fn field_label(raw: &[u8]) -> Cow<'static, str> {
     Cow::Owned(String::from(valid))
 }
 
-/// Splits and decodes `input`, sorting fields into `names` (the message's canonical names).
-pub(crate) fn collect<'a, const N: usize>(
-    input: &'a [u8],
-    names: &'static [&'static str; N],
-    config: &ParseConfig,
-) -> Result<Collected<'a, N>, ParseError> {
-    let limits = &config.limits;
-    if input.len() > limits.max_input_len {
-        return Err(ParseError::InputTooLarge {
-            size: input.len(),
-            limit: limits.max_input_len,
-        });
+/// Where the `&`-separated pair starting at `start` ends, where its first `=` is, and whether
+/// its name or its value holds a `%` or `+` (so needs decoding).
+struct Pair {
+    end: usize,
+    eq: Option<usize>,
+    name_escaped: bool,
+    value_escaped: bool,
+}
+
+/// `0x01` in every byte of a word.
+const LOW_BITS: u64 = u64::from_le_bytes([0x01; 8]);
+/// `0x80` in every byte of a word.
+const HIGH_BITS: u64 = u64::from_le_bytes([0x80; 8]);
+
+/// The high bit of each byte of `word` that equals `b`. Only the lowest set bit is exact (a
+/// borrow can flag a byte above a match), which is all [`next_special`] needs.
+#[inline]
+fn bytes_equal(word: u64, b: u8) -> u64 {
+    let x = word ^ (LOW_BITS * u64::from(b));
+    x.wrapping_sub(LOW_BITS) & !x & HIGH_BITS
+}
+
+/// The index of the first `&`, `=`, `%` or `+` at or after `from`, or the input's length.
+///
+/// Eight bytes at a time: names and values are mostly plain bytes, and a word-wide test
+/// costs about as much as testing one byte against the four delimiters.
+#[inline]
+fn next_special(input: &[u8], mut from: usize) -> usize {
+    while let Some(chunk) = input.get(from..).and_then(<[u8]>::first_chunk::<8>) {
+        let word = u64::from_le_bytes(*chunk);
+        let hits = bytes_equal(word, b'&')
+            | bytes_equal(word, b'=')
+            | bytes_equal(word, b'%')
+            | bytes_equal(word, b'+');
+        if hits != 0 {
+            // Little-endian: the lowest set bit is the first byte that matches.
+            return from + (hits.trailing_zeros() / 8) as usize;
+        }
+        from += 8;
     }
-    let mut slots: [Slot<'a>; N] = core::array::from_fn(|_| None);
-    let mut extra = Vec::new();
-    let mut count = 0usize;
-    let mut pos = 0usize;
-    while pos <= input.len() {
-        let rest = input.get(pos..).unwrap_or_default();
-        let len = rest.iter().position(|&b| b == b'&').unwrap_or(rest.len());
-        let pair = rest.get(..len).unwrap_or_default();
-        let pair_start = pos;
-        pos += len + 1;
-        if pair.is_empty() {
-            continue;
+    while let Some(&b) = input.get(from) {
+        if matches!(b, b'&' | b'=' | b'%' | b'+') {
+            break;
         }
-        count += 1;
-        if count > limits.max_fields {
-            return Err(ParseError::TooManyFields {
-                limit: limits.max_fields,
-                offset: pair_start,
-            });
+        from += 1;
+    }
+    from
+}
+
+/// Finds where the pair starting at `start` ends and what it holds, jumping from one
+/// delimiter or escape to the next instead of searching for `&`, then `=`, then for `%` and
+/// `+` in the name and again in the value.
+#[inline]
+fn scan_pair(input: &[u8], start: usize) -> Pair {
+    let mut eq = None;
+    let mut name_escaped = false;
+    let mut value_escaped = false;
+    let mut at = start;
+    loop {
+        at = next_special(input, at);
+        match input.get(at) {
+            None | Some(b'&') => break,
+            Some(b'=') => {
+                if eq.is_none() {
+                    eq = Some(at);
+                }
+            }
+            Some(_) => {
+                if eq.is_none() {
+                    name_escaped = true;
+                } else {
+                    value_escaped = true;
+                }
+            }
         }
-        let (raw_name, raw_value, value_start) = match pair.iter().position(|&b| b == b'=') {
-            Some(eq) => (
-                pair.get(..eq).unwrap_or_default(),
-                pair.get(eq + 1..).unwrap_or_default(),
-                pair_start + eq + 1,
-            ),
-            None => (pair, &[][..], pair_start + pair.len()),
-        };
-        if raw_name.len() > limits.max_value_len {
-            return Err(ParseError::ValueTooLong {
-                field: field_label(raw_name),
-                offset: pair_start,
-                len: raw_name.len(),
-                limit: limits.max_value_len,
-            });
-        }
-        let name = decode(raw_name).map_err(|e| match e {
-            DecodeError::BadEscape(at) => ParseError::BadEscape {
-                field: field_label(raw_name),
-                offset: pair_start + at,
-            },
-            DecodeError::InvalidUtf8(_) => ParseError::InvalidUtf8 {
-                field: field_label(raw_name),
-                offset: pair_start,
-            },
-        })?;
-        // Exact spelling first (a memcmp per name), the case-insensitive scan only for quirks.
-        let index = names.iter().position(|n| *n == name).or_else(|| {
-            if config.ignore_name_case {
-                names.iter().position(|n| n.eq_ignore_ascii_case(&name))
+        at += 1;
+    }
+    Pair {
+        end: at,
+        eq,
+        name_escaped,
+        value_escaped,
+    }
+}
+
+/// The name or value at `start..end` of the input: a slice of `text` (the input, when it is
+/// UTF-8 as a whole) when nothing needs decoding, else [`decode`].
+#[inline]
+fn field_text<'a>(
+    input: &'a [u8],
+    text: Option<&'a str>,
+    start: usize,
+    end: usize,
+    escaped: bool,
+) -> Result<Cow<'a, str>, DecodeError> {
+    // `start` and `end` sit at the input's ends or next to an ASCII delimiter, so they are
+    // char boundaries and the slice cannot fail.
+    match text {
+        Some(text) if !escaped => Ok(Cow::Borrowed(text.get(start..end).unwrap_or_default())),
+        _ => decode(input.get(start..end).unwrap_or_default()),
+    }
+}
+
+/// The index of `name` in `names`: the slot after the previous field first (senders write
+/// the fields in the standard's order, so this is usually the one), then the exact spelling
+/// anywhere, then, if allowed, the case-insensitive scan for quirks.
+#[inline]
+fn lookup<const N: usize>(
+    names: &[&str; N],
+    name: &str,
+    expected: usize,
+    ignore_case: bool,
+) -> Option<usize> {
+    let name = name.as_bytes();
+    if names
+        .get(expected)
+        .is_some_and(|n| same_name(n.as_bytes(), name))
+    {
+        return Some(expected);
+    }
+    names
+        .iter()
+        .position(|n| same_name(n.as_bytes(), name))
+        .or_else(|| {
+            if ignore_case {
+                names
+                    .iter()
+                    .position(|n| n.as_bytes().eq_ignore_ascii_case(name))
             } else {
                 None
             }
-        });
-        let label = |name: &str| -> Cow<'static, str> {
-            match index.and_then(|i| names.get(i)) {
-                Some(n) => Cow::Borrowed(*n),
-                None => Cow::Owned(String::from(name)),
-            }
-        };
-        if raw_value.len() > limits.max_value_len {
-            return Err(ParseError::ValueTooLong {
-                field: label(&name),
-                offset: value_start,
-                len: raw_value.len(),
-                limit: limits.max_value_len,
-            });
-        }
-        if let Some(i) = index
-            && slots.get(i).is_some_and(Option::is_some)
-        {
-            let field = names.get(i).copied().unwrap_or_default();
-            return Err(ParseError::DuplicateField {
-                field,
-                offset: pair_start,
-            });
-        }
-        let value = decode(raw_value).map_err(|e| match e {
-            DecodeError::BadEscape(at) => ParseError::BadEscape {
-                field: label(&name),
-                offset: value_start + at,
-            },
-            DecodeError::InvalidUtf8(_) => ParseError::InvalidUtf8 {
-                field: label(&name),
-                offset: value_start,
-            },
-        })?;
-        match index.and_then(|i| slots.get_mut(i)) {
-            Some(slot) => *slot = Some((value, value_start)),
-            None => extra.push(Field { name, value }),
-        }
+        })
+}
+
+/// `a == b` for short byte strings without a call to `memcmp`: the names are 4 to 16 bytes, so
+/// two possibly overlapping word compares cover them.
+#[inline]
+fn same_name(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
     }
-    Ok(Collected {
-        slots,
-        extra,
-        names,
-    })
+    if a.len() <= 16
+        && let (Some(a0), Some(a1), Some(b0), Some(b1)) = (
+            a.first_chunk::<8>(),
+            a.last_chunk::<8>(),
+            b.first_chunk::<8>(),
+            b.last_chunk::<8>(),
+        )
+    {
+        return a0 == b0 && a1 == b1;
+    }
+    if a.len() <= 8
+        && let (Some(a0), Some(a1), Some(b0), Some(b1)) = (
+            a.first_chunk::<4>(),
+            a.last_chunk::<4>(),
+            b.first_chunk::<4>(),
+            b.last_chunk::<4>(),
+        )
+    {
+        return a0 == b0 && a1 == b1;
+    }
+    a == b
+}
+
+/// How an error names a field: its canonical name when the message defines it, else as sent.
+#[cold]
+fn label<const N: usize>(
+    names: &'static [&'static str; N],
+    index: Option<usize>,
+    name: &str,
+) -> Cow<'static, str> {
+    match index.and_then(|i| names.get(i)) {
+        Some(n) => Cow::Borrowed(*n),
+        None => Cow::Owned(String::from(name)),
+    }
+}
+
+#[cold]
+fn decode_error(e: DecodeError, field: Cow<'static, str>, start: usize) -> ParseError {
+    match e {
+        DecodeError::BadEscape(at) => ParseError::BadEscape {
+            field,
+            offset: start + at,
+        },
+        DecodeError::InvalidUtf8(_) => ParseError::InvalidUtf8 {
+            field,
+            offset: start,
+        },
+    }
 }
 
 impl<'a, const N: usize> Collected<'a, N> {
+    /// No field yet; [`Collected::fill`] sorts the fields of an input into the slots of
+    /// `names` (the message's canonical names).
+    #[inline]
+    pub(crate) fn new(names: &'static [&'static str; N]) -> Self {
+        Self {
+            slots: [const { None }; N],
+            extra: Vec::new(),
+            names,
+        }
+    }
+
+    /// Splits and decodes `input`, sorting its fields into the slots and the unknown fields.
+    ///
+    /// It fills `self` in place rather than returning the fields, so the slots are not moved
+    /// on the way out.
+    pub(crate) fn fill(&mut self, input: &'a [u8], config: &ParseConfig) -> Result<(), ParseError> {
+        let limits = &config.limits;
+        if input.len() > limits.max_input_len {
+            return Err(ParseError::InputTooLarge {
+                size: input.len(),
+                limit: limits.max_input_len,
+            });
+        }
+        let names = self.names;
+        // Validating the whole input once is much cheaper than once per name and value; the
+        // fields are then sliced out of it. An input that is not UTF-8 as a whole is decoded
+        // field by field, which finds the field and offset to report.
+        let text = core::str::from_utf8(input).ok();
+        let mut expected = 0usize;
+        let mut count = 0usize;
+        let mut pos = 0usize;
+        while pos <= input.len() {
+            let pair_start = pos;
+            let pair = scan_pair(input, pos);
+            pos = pair.end + 1;
+            if pair.end == pair_start {
+                continue;
+            }
+            count += 1;
+            if count > limits.max_fields {
+                return Err(ParseError::TooManyFields {
+                    limit: limits.max_fields,
+                    offset: pair_start,
+                });
+            }
+            let (name_end, value_start) = match pair.eq {
+                Some(eq) => (eq, eq + 1),
+                None => (pair.end, pair.end),
+            };
+            let name_len = name_end - pair_start;
+            if name_len > limits.max_value_len {
+                let raw_name = input.get(pair_start..name_end).unwrap_or_default();
+                return Err(ParseError::ValueTooLong {
+                    field: field_label(raw_name),
+                    offset: pair_start,
+                    len: name_len,
+                    limit: limits.max_value_len,
+                });
+            }
+            let name =
+                field_text(input, text, pair_start, name_end, pair.name_escaped).map_err(|e| {
+                    let raw_name = input.get(pair_start..name_end).unwrap_or_default();
+                    decode_error(e, field_label(raw_name), pair_start)
+                })?;
+            let index = lookup(names, &name, expected, config.ignore_name_case);
+            let value_len = pair.end - value_start;
+            if value_len > limits.max_value_len {
+                return Err(ParseError::ValueTooLong {
+                    field: label(names, index, &name),
+                    offset: value_start,
+                    len: value_len,
+                    limit: limits.max_value_len,
+                });
+            }
+            let slot = index.and_then(|i| self.slots.get_mut(i));
+            if let Some(Some(_)) = slot {
+                let field = index
+                    .and_then(|i| names.get(i))
+                    .copied()
+                    .unwrap_or_default();
+                return Err(ParseError::DuplicateField {
+                    field,
+                    offset: pair_start,
+                });
+            }
+            let value = field_text(input, text, value_start, pair.end, pair.value_escaped)
+                .map_err(|e| decode_error(e, label(names, index, &name), value_start))?;
+            match slot {
+                Some(slot) => {
+                    *slot = Some((value, value_start));
+                    expected = index.map_or(0, |i| i + 1);
+                }
+                None => self.extra.push(Field { name, value }),
+            }
+        }
+        Ok(())
+    }
+
     fn name(&self, i: usize) -> &'static str {
         self.names.get(i).copied().unwrap_or_default()
     }

@@ -8,7 +8,7 @@ use crate::check::{DevIdStr, take_device};
 use crate::codes::{PkgId, ResultCode};
 use crate::device::DeviceInfo;
 use crate::error::ParseError;
-use crate::form::{self, Field, FormWriter, ParseConfig};
+use crate::form::{Collected, Field, FormWriter, ParseConfig};
 use crate::limits::Limits;
 
 pub(crate) const REPORT_FIELDS: [&str; 10] = [
@@ -116,7 +116,8 @@ impl<'a> Report<'a> {
         input: &'a I,
         config: &ParseConfig,
     ) -> Result<Self, ParseError> {
-        let mut c = form::collect(input.as_ref(), &REPORT_FIELDS, config)?;
+        let mut c = Collected::new(&REPORT_FIELDS);
+        c.fill(input.as_ref(), config)?;
         let device = take_device(&mut c, [0, 1, 2, 3, 4, 7])?;
         let pkg_id = PkgId::from_value(c.str(5)?);
         let pkg_version = c.str(6)?;
@@ -143,7 +144,7 @@ impl<'a> Report<'a> {
         w.field("devManuFact", &d.dev_manu_fact)?;
         w.field("devModel", &d.dev_model)?;
         w.field("devIpAddr", &d.dev_ip_addr)?;
-        w.field("devId", DevIdStr::new(d.dev_id).as_str())?;
+        w.plain("devId", DevIdStr::new(d.dev_id).as_str())?;
         w.field("devFwVer", &d.dev_fw_ver)?;
         w.field("pkgId", self.pkg_id.as_str())?;
         w.field("pkgVersion", &self.pkg_version)?;
