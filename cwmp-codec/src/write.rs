@@ -114,26 +114,39 @@ impl XmlWriter<'_> {
     }
 
     /// The escaping loop of [`Self::text`], for text holding at least one byte to look at.
-    #[cold]
+    /// Plain stretches are skipped a word at a time and copied whole.
     #[inline(never)]
     fn text_escaped(&mut self, bytes: &[u8]) {
+        // `bytes[last..i]` is plain and not yet written.
         let mut last = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            if !is_special(b) {
-                continue;
+        let mut i = 0;
+        while let Some(rest) = bytes.get(i..).filter(|r| !r.is_empty()) {
+            if let Some(word) = rest.first_chunk::<8>() {
+                let found = special_bytes(u64::from_le_bytes(*word));
+                if found == 0 {
+                    i += 8;
+                    continue;
+                }
+                // The lowest flagged byte is exactly the first special one (the borrows that
+                // can flag others only run upwards from it).
+                i += (found.trailing_zeros() / 8) as usize;
             }
-            let rep: &[u8] = match b {
-                b'<' => b"&lt;",
-                b'>' => b"&gt;",
-                b'&' => b"&amp;",
-                b'\r' => b"&#xD;",
-                b'\t' | b'\n' => continue,
-                _ => "\u{FFFD}".as_bytes(),
+            let rep: &[u8] = match bytes.get(i) {
+                Some(b'<') => b"&lt;",
+                Some(b'>') => b"&gt;",
+                Some(b'&') => b"&amp;",
+                Some(b'\r') => b"&#xD;",
+                Some(&b) if b < 0x20 && b != b'\t' && b != b'\n' => "\u{FFFD}".as_bytes(),
+                _ => {
+                    i += 1;
+                    continue;
+                }
             };
             self.out
                 .extend_from_slice(bytes.get(last..i).unwrap_or_default());
             self.out.extend_from_slice(rep);
-            last = i + 1;
+            i += 1;
+            last = i;
         }
         self.out
             .extend_from_slice(bytes.get(last..).unwrap_or_default());
@@ -356,7 +369,7 @@ impl ToXml for Value<'_> {
 #[inline(always)]
 const fn is_special(b: u8) -> bool {
     // `b | 2 == b'>'` is `b == b'<' || b == b'>'` (0x3C and 0x3E differ only in bit 1).
-    b < 0x20 || b == b'&' || b | 2 == b'>'
+    (b < 0x20) | (b == b'&') | (b | 2 == b'>')
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -375,28 +388,37 @@ const fn special_bytes(x: u64) -> u64 {
     control | amp | angle
 }
 
-/// Whether no byte of `bytes` is [`is_special`], checked a word at a time.
+/// Whether no byte of `bytes` is [`is_special`]: sixteen bytes at a time (a form the compiler
+/// turns into vector compares), the rest a word at a time.
 #[inline]
 fn is_plain(bytes: &[u8]) -> bool {
-    let (words, _) = bytes.as_chunks::<8>();
-    let mut found = 0;
-    for w in words {
-        found |= special_bytes(u64::from_le_bytes(*w));
+    let (blocks, _) = bytes.as_chunks::<16>();
+    let mut found = false;
+    for block in blocks {
+        found |= block.iter().fold(false, |f, &b| f | is_special(b));
     }
-    // The bytes after the last whole word: the last eight bytes again (overlapping checked
-    // ones is harmless), or for short text the bytes themselves in a padded word.
-    let tail = if let Some(last) = bytes.last_chunk::<8>() {
-        u64::from_le_bytes(*last)
+    // The bytes after the last whole block: the last sixteen bytes again (rechecking some is
+    // harmless), or for short text two overlapping words, or the bytes in a padded word.
+    if let Some(last) = bytes.last_chunk::<16>() {
+        found |= last.iter().fold(false, |f, &b| f | is_special(b));
+        return !found;
+    }
+    let tail = if let (Some(a), Some(b)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        special_bytes(u64::from_le_bytes(*a)) | special_bytes(u64::from_le_bytes(*b))
     } else if let (Some(a), Some(b)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
-        u64::from(u32::from_le_bytes(*a)) | u64::from(u32::from_le_bytes(*b)) << 32
+        special_bytes(u64::from(u32::from_le_bytes(*a)) | u64::from(u32::from_le_bytes(*b)) << 32)
     } else {
         // At most three bytes; the first, middle and last cover them all. `a` pads.
         let at = |i: usize| u64::from(bytes.get(i).copied().unwrap_or(b'a'));
         let n = bytes.len();
-        (ONES * u64::from(b'a')) & !0xFF_FFFF | at(0) | at(n / 2) << 8 | at(n.wrapping_sub(1)) << 16
+        special_bytes(
+            (ONES * u64::from(b'a')) & !0xFF_FFFF
+                | at(0)
+                | at(n / 2) << 8
+                | at(n.wrapping_sub(1)) << 16,
+        )
     };
-    found |= special_bytes(tail);
-    found == 0
+    tail == 0
 }
 
 #[cfg(test)]
@@ -428,6 +450,64 @@ mod tests {
         for b in 0..=u8::MAX {
             let expect = b < 0x20 || matches!(b, b'<' | b'>' | b'&');
             assert_eq!(is_special(b), expect, "{b:#x}");
+        }
+    }
+
+    /// The plain byte-at-a-time escaping that [`XmlWriter::text`] must match.
+    fn reference_text(text: &str) -> String {
+        let mut s = String::new();
+        for c in text.chars() {
+            match c {
+                '<' => s.push_str("&lt;"),
+                '>' => s.push_str("&gt;"),
+                '&' => s.push_str("&amp;"),
+                '\r' => s.push_str("&#xD;"),
+                '\t' | '\n' => s.push(c),
+                '\0'..='\u{1F}' => s.push('\u{FFFD}'),
+                c => s.push(c),
+            }
+        }
+        s
+    }
+
+    /// Escaping agrees with the reference for one or two special characters at any positions
+    /// in texts of every length up to a few words.
+    #[test]
+    fn text_matches_reference() {
+        let specials = [
+            '<', '>', '&', '\r', '\t', '\n', '\0', '\u{1F}', '\u{e9}', 'a',
+        ];
+        let mut out = Vec::new();
+        for len in 0..=34 {
+            for p in 0..len {
+                for q in p..len {
+                    for (x, y) in specials.iter().zip(specials.iter().rev()) {
+                        let text: String = (0..len)
+                            .map(|i| {
+                                if i == p {
+                                    *x
+                                } else if i == q {
+                                    *y
+                                } else {
+                                    'b'
+                                }
+                            })
+                            .collect();
+                        out.clear();
+                        let mut w = XmlWriter {
+                            out: &mut out,
+                            opts: super::WriteOptions::default(),
+                            cwmp_ns: "",
+                        };
+                        w.text(&text);
+                        assert_eq!(
+                            String::from_utf8_lossy(&out),
+                            reference_text(&text),
+                            "{text:?}"
+                        );
+                    }
+                }
+            }
         }
     }
 
