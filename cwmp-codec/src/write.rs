@@ -101,41 +101,52 @@ impl XmlWriter<'_> {
     /// Escaped text content: `<`, `&`, `>` as entities, a carriage return as `&#xD;` (a
     /// literal one would read back as a line feed), and the characters XML 1.0 cannot carry
     /// at all (C0 controls other than tab and line ends) as U+FFFD.
+    #[inline]
     pub(crate) fn text(&mut self, text: &str) {
         let bytes = text.as_bytes();
-        if bytes.iter().fold(u8::MAX, |m, &b| m.min(b)) >= 0x20 {
-            // No control character (the usual case): only `<`, `>` and `&` can need escaping,
-            // and memchr jumps between them.
-            let mut last = 0;
-            for i in memchr::memchr3_iter(b'<', b'>', b'&', bytes) {
-                self.out
-                    .extend_from_slice(bytes.get(last..i).unwrap_or_default());
-                self.out.extend_from_slice(match bytes.get(i) {
-                    Some(b'<') => b"&lt;",
-                    Some(b'>') => b"&gt;",
-                    _ => b"&amp;",
-                });
-                last = i + 1;
-            }
-            self.out
-                .extend_from_slice(bytes.get(last..).unwrap_or_default());
-            return;
+        // Almost all text (parameter paths, numbers, names) needs no escaping: one check of
+        // the whole text, then one copy.
+        if is_plain(bytes) {
+            self.out.extend_from_slice(bytes);
+        } else {
+            self.text_escaped(bytes);
         }
+    }
+
+    /// The escaping loop of [`Self::text`], for text holding at least one byte to look at.
+    /// Plain stretches are skipped a word at a time and copied whole.
+    #[inline(never)]
+    fn text_escaped(&mut self, bytes: &[u8]) {
+        // `bytes[last..i]` is plain and not yet written.
         let mut last = 0;
-        for (i, &b) in bytes.iter().enumerate() {
-            let rep: &[u8] = match b {
-                b'<' => b"&lt;",
-                b'>' => b"&gt;",
-                b'&' => b"&amp;",
-                b'\r' => b"&#xD;",
-                b'\t' | b'\n' => continue,
-                0..=0x1F => "\u{FFFD}".as_bytes(),
-                _ => continue,
+        let mut i = 0;
+        while let Some(rest) = bytes.get(i..).filter(|r| !r.is_empty()) {
+            if let Some(word) = rest.first_chunk::<8>() {
+                let found = special_bytes(u64::from_le_bytes(*word));
+                if found == 0 {
+                    i += 8;
+                    continue;
+                }
+                // The lowest flagged byte is exactly the first special one (the borrows that
+                // can flag others only run upwards from it).
+                i += (found.trailing_zeros() / 8) as usize;
+            }
+            let rep: &[u8] = match bytes.get(i) {
+                Some(b'<') => b"&lt;",
+                Some(b'>') => b"&gt;",
+                Some(b'&') => b"&amp;",
+                Some(b'\r') => b"&#xD;",
+                Some(&b) if b < 0x20 && b != b'\t' && b != b'\n' => "\u{FFFD}".as_bytes(),
+                _ => {
+                    i += 1;
+                    continue;
+                }
             };
             self.out
                 .extend_from_slice(bytes.get(last..i).unwrap_or_default());
             self.out.extend_from_slice(rep);
-            last = i + 1;
+            i += 1;
+            last = i;
         }
         self.out
             .extend_from_slice(bytes.get(last..).unwrap_or_default());
@@ -169,6 +180,12 @@ impl XmlWriter<'_> {
 
     pub(crate) fn u64(&mut self, name: &str, v: u64) {
         self.start(name);
+        self.digits(v);
+        self.end(name);
+    }
+
+    /// `v` in decimal.
+    fn digits(&mut self, v: u64) {
         let mut buf = [0u8; 20];
         let mut i = buf.len();
         let mut n = v;
@@ -184,7 +201,6 @@ impl XmlWriter<'_> {
             }
         }
         self.out.extend_from_slice(buf.get(i..).unwrap_or_default());
-        self.end(name);
     }
 
     pub(crate) fn bool(&mut self, name: &str, v: bool) {
@@ -216,15 +232,42 @@ impl XmlWriter<'_> {
 
     /// A `Value` element with its `xsi:type`.
     pub(crate) fn value(&mut self, name: &str, v: &Value<'_>) {
-        self.out.reserve(2 * name.len() + v.text.len() + 40);
         self.out.push(b'<');
         self.raw(name);
-        self.raw(" xsi:type=\"xsd:");
-        match &v.xsd_type {
-            XsdType::Other(name) => self.attr_text(name),
-            known => self.raw(known.local_name()),
+        self.out.extend_from_slice(b" xsi:type=\"xsd:");
+        self.value_rest(v, |w| w.end(name));
+    }
+
+    /// A `ParameterValueStruct` element with its `Name` and `Value`: the commonest element of
+    /// large envelopes, so the constant stretches between its texts are written as single
+    /// literals.
+    pub(crate) fn parameter(&mut self, name: &str, path: &str, v: &Value<'_>) {
+        const TAG: &str = "ParameterValueStruct";
+        if name != TAG {
+            self.start(name);
+            self.leaf("Name", path);
+            self.value("Value", v);
+            self.end(name);
+            return;
         }
-        self.raw("\"");
+        if path.is_empty() && !self.opts.expand_empty_elements {
+            self.out
+                .extend_from_slice(b"<ParameterValueStruct><Name/><Value xsi:type=\"xsd:");
+        } else {
+            self.out.extend_from_slice(b"<ParameterValueStruct><Name>");
+            self.text(path);
+            self.out.extend_from_slice(b"</Name><Value xsi:type=\"xsd:");
+        }
+        self.value_rest(v, |w| {
+            w.out.extend_from_slice(b"</Value>");
+        });
+        self.out.extend_from_slice(b"</ParameterValueStruct>");
+    }
+
+    /// The rest of a value element after `xsi:type="xsd:`: the type name, then the text and
+    /// the end tag (written by `end`), or the self-closing end.
+    #[inline]
+    fn value_rest(&mut self, v: &Value<'_>, end: impl FnOnce(&mut Self)) {
         let text: Cow<'_, str> = match &v.xsd_type {
             XsdType::Boolean if self.opts.numeric_booleans => match v.as_bool() {
                 Some(b) => Cow::Borrowed(if b { "1" } else { "0" }),
@@ -236,12 +279,29 @@ impl XmlWriter<'_> {
             },
             _ => Cow::Borrowed(&*v.text),
         };
+        // Each known type name with the closing quote, as one literal.
+        let type_name: &[u8] = match &v.xsd_type {
+            XsdType::String => b"string\"",
+            XsdType::Int => b"int\"",
+            XsdType::UnsignedInt => b"unsignedInt\"",
+            XsdType::Long => b"long\"",
+            XsdType::UnsignedLong => b"unsignedLong\"",
+            XsdType::Boolean => b"boolean\"",
+            XsdType::DateTime => b"dateTime\"",
+            XsdType::Base64 => b"base64Binary\"",
+            XsdType::HexBinary => b"hexBinary\"",
+            XsdType::Other(name) => {
+                self.attr_text(name);
+                b"\""
+            }
+        };
+        self.out.extend_from_slice(type_name);
         if text.is_empty() && !self.opts.expand_empty_elements {
-            self.raw("/>");
+            self.out.extend_from_slice(b"/>");
         } else {
             self.out.push(b'>');
             self.text(&text);
-            self.end(name);
+            end(self);
         }
     }
 
@@ -252,7 +312,7 @@ impl XmlWriter<'_> {
         self.raw(" SOAP-ENC:arrayType=\"");
         self.raw(item_type);
         self.out.push(b'[');
-        self.raw(&len.to_string());
+        self.digits(len as u64);
         self.raw("]\">");
     }
 }
@@ -301,5 +361,169 @@ impl ToXml for DateTimeText<'_> {
 impl ToXml for Value<'_> {
     fn to_xml(&self, w: &mut XmlWriter<'_>, name: &str) {
         w.value(name, self);
+    }
+}
+
+/// Whether text content may hold `b` as it is: not `<`, `>`, `&` or a C0 control (tab and
+/// line feed count as special here and are then copied by the escaping loop).
+#[inline(always)]
+const fn is_special(b: u8) -> bool {
+    // `b | 2 == b'>'` is `b == b'<' || b == b'>'` (0x3C and 0x3E differ only in bit 1).
+    (b < 0x20) | (b == b'&') | (b | 2 == b'>')
+}
+
+const ONES: u64 = 0x0101_0101_0101_0101;
+const HIGHS: u64 = 0x8080_8080_8080_8080;
+
+/// Eight bytes at a time ([`is_special`] on each byte of `x`): nonzero when any is special.
+/// The borrow tricks are exact as a test of "any byte", which is all that is asked here.
+#[inline(always)]
+const fn special_bytes(x: u64) -> u64 {
+    const fn zero_byte(x: u64) -> u64 {
+        x.wrapping_sub(ONES) & !x & HIGHS
+    }
+    let control = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
+    let amp = zero_byte(x ^ (ONES * b'&' as u64));
+    let angle = zero_byte((x | (ONES * 2)) ^ (ONES * b'>' as u64));
+    control | amp | angle
+}
+
+/// Whether no byte of `bytes` is [`is_special`]: sixteen bytes at a time (a form the compiler
+/// turns into vector compares), the rest a word at a time.
+#[inline]
+fn is_plain(bytes: &[u8]) -> bool {
+    let (blocks, _) = bytes.as_chunks::<16>();
+    let mut found = false;
+    for block in blocks {
+        found |= block.iter().fold(false, |f, &b| f | is_special(b));
+    }
+    // The bytes after the last whole block: the last sixteen bytes again (rechecking some is
+    // harmless), or for short text two overlapping words, or the bytes in a padded word.
+    if let Some(last) = bytes.last_chunk::<16>() {
+        found |= last.iter().fold(false, |f, &b| f | is_special(b));
+        return !found;
+    }
+    let tail = if let (Some(a), Some(b)) = (bytes.first_chunk::<8>(), bytes.last_chunk::<8>()) {
+        special_bytes(u64::from_le_bytes(*a)) | special_bytes(u64::from_le_bytes(*b))
+    } else if let (Some(a), Some(b)) = (bytes.first_chunk::<4>(), bytes.last_chunk::<4>()) {
+        special_bytes(u64::from(u32::from_le_bytes(*a)) | u64::from(u32::from_le_bytes(*b)) << 32)
+    } else {
+        // At most three bytes; the first, middle and last cover them all. `a` pads.
+        let at = |i: usize| u64::from(bytes.get(i).copied().unwrap_or(b'a'));
+        let n = bytes.len();
+        special_bytes(
+            (ONES * u64::from(b'a')) & !0xFF_FFFF
+                | at(0)
+                | at(n / 2) << 8
+                | at(n.wrapping_sub(1)) << 16,
+        )
+    };
+    tail == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{XmlWriter, is_plain, is_special};
+
+    /// The word-at-a-time check agrees with the byte check for every byte value at every
+    /// position of every length up to a few words (the tail cases differ by length).
+    #[test]
+    fn plain_check_matches_byte_check() {
+        for len in 0..=40 {
+            for pos in 0..len {
+                for b in 0..=u8::MAX {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[pos] = b;
+                    assert_eq!(is_plain(&bytes), !is_special(b), "{len} {pos} {b:#x}");
+                    // Neighbours of special bytes must not mask or fake one.
+                    bytes.fill(b.wrapping_add(1));
+                    bytes[pos] = b;
+                    let expect = !bytes.iter().any(|&c| is_special(c));
+                    assert_eq!(is_plain(&bytes), expect, "{len} {pos} {b:#x} filled");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn special_bytes_are_the_escaped_ones() {
+        for b in 0..=u8::MAX {
+            let expect = b < 0x20 || matches!(b, b'<' | b'>' | b'&');
+            assert_eq!(is_special(b), expect, "{b:#x}");
+        }
+    }
+
+    /// The plain byte-at-a-time escaping that [`XmlWriter::text`] must match.
+    fn reference_text(text: &str) -> String {
+        let mut s = String::new();
+        for c in text.chars() {
+            match c {
+                '<' => s.push_str("&lt;"),
+                '>' => s.push_str("&gt;"),
+                '&' => s.push_str("&amp;"),
+                '\r' => s.push_str("&#xD;"),
+                '\t' | '\n' => s.push(c),
+                '\0'..='\u{1F}' => s.push('\u{FFFD}'),
+                c => s.push(c),
+            }
+        }
+        s
+    }
+
+    /// Escaping agrees with the reference for one or two special characters at any positions
+    /// in texts of every length up to a few words.
+    #[test]
+    fn text_matches_reference() {
+        let specials = [
+            '<', '>', '&', '\r', '\t', '\n', '\0', '\u{1F}', '\u{e9}', 'a',
+        ];
+        let mut out = Vec::new();
+        for len in 0..=34 {
+            for p in 0..len {
+                for q in p..len {
+                    for (x, y) in specials.iter().zip(specials.iter().rev()) {
+                        let text: String = (0..len)
+                            .map(|i| {
+                                if i == p {
+                                    *x
+                                } else if i == q {
+                                    *y
+                                } else {
+                                    'b'
+                                }
+                            })
+                            .collect();
+                        out.clear();
+                        let mut w = XmlWriter {
+                            out: &mut out,
+                            opts: super::WriteOptions::default(),
+                            cwmp_ns: "",
+                        };
+                        w.text(&text);
+                        assert_eq!(
+                            String::from_utf8_lossy(&out),
+                            reference_text(&text),
+                            "{text:?}"
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn text_escapes() {
+        let mut out = Vec::new();
+        let mut w = XmlWriter {
+            out: &mut out,
+            opts: super::WriteOptions::default(),
+            cwmp_ns: "",
+        };
+        w.text("a<b>c&d\re\tf\ng\u{1}h\u{e9}");
+        w.text("rtp://239.1.0.1:5000?src=10.0.0.1&ttl=16");
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            "a&lt;b&gt;c&amp;d&#xD;e\tf\ng\u{FFFD}h\u{e9}rtp://239.1.0.1:5000?src=10.0.0.1&amp;ttl=16"
+        );
     }
 }

@@ -161,10 +161,7 @@ impl<'a> ArrayItem<'a> for ParameterValueStruct<'a> {
 
 impl ToXml for ParameterValueStruct<'_> {
     fn to_xml(&self, w: &mut XmlWriter<'_>, name: &str) {
-        w.start(name);
-        w.leaf("Name", &self.name);
-        w.value("Value", &self.value);
-        w.end(name);
+        w.parameter(name, &self.name, &self.value);
     }
 }
 
