@@ -274,6 +274,14 @@ pub(crate) struct Parser<'a> {
     /// Default-namespace declarations in scope: while there are none, an unprefixed name is in
     /// no namespace without a lookup.
     default_bindings: usize,
+    /// Input read by the fast path ([`Parser::fast_parameter`]) behind quick-xml's back: added
+    /// to its positions so every offset stays exact.
+    skipped: usize,
+    /// Bumped whenever the namespace table changes, so [`Parser::usual_type_prefixes`] can keep
+    /// its answer.
+    bindings_generation: u64,
+    /// Whether `xsi` and `xsd` were bound as usual, at a generation of the namespace table.
+    xsd_prefixes_checked: Option<(u64, bool)>,
 }
 
 impl<'a> Parser<'a> {
@@ -295,6 +303,9 @@ impl<'a> Parser<'a> {
             warnings: collect_warnings.then(Vec::new),
             cwmp_minor: None,
             default_bindings: 0,
+            skipped: 0,
+            bindings_generation: 0,
+            xsd_prefixes_checked: None,
         };
         if input.len() > p.limits.max_input_bytes {
             return Err(p.limit_error(0, "max_input_bytes", p.limits.max_input_bytes));
@@ -352,8 +363,7 @@ impl<'a> Parser<'a> {
 
     /// Input bytes not yet read.
     pub(crate) fn remaining_input(&self) -> usize {
-        let pos = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
-        self.src.len().saturating_sub(pos)
+        self.src.len().saturating_sub(self.position())
     }
 
     pub(crate) fn into_warnings(self) -> Vec<Warning> {
@@ -476,12 +486,21 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// Where the reader stands in `src`.
+    fn position(&self) -> usize {
+        usize::try_from(self.reader.buffer_position())
+            .unwrap_or(usize::MAX)
+            .saturating_add(self.skipped)
+    }
+
     fn next_event(&mut self) -> Result<Event<'a>, ParseError> {
-        self.pos = usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX);
+        self.pos = self.position();
         match self.reader.read_event() {
             Ok(event) => Ok(event),
             Err(e) => {
-                let at = usize::try_from(self.reader.error_position()).unwrap_or(usize::MAX);
+                let at = usize::try_from(self.reader.error_position())
+                    .unwrap_or(usize::MAX)
+                    .saturating_add(self.skipped);
                 let kind = match e {
                     quick_xml::Error::Syntax(_) if self.stack.is_empty() => {
                         ErrorKind::Xml(e.to_string())
@@ -700,6 +719,7 @@ impl<'a> Parser<'a> {
         if !prefix.is_empty() && prefix != canonical {
             self.tolerate(WarningKind::NonCanonicalPrefix)?;
         }
+        self.bindings_generation += 1;
         self.bindings.push(Binding { prefix, ns, depth });
         Ok(())
     }
@@ -740,6 +760,7 @@ impl<'a> Parser<'a> {
     fn pop(&mut self) {
         let depth = self.stack.len();
         while self.bindings.last().is_some_and(|b| b.depth >= depth) {
+            self.bindings_generation += 1;
             if self.bindings.pop().is_some_and(|b| b.prefix.is_empty()) {
                 self.default_bindings -= 1;
             }
@@ -1006,7 +1027,101 @@ impl<'a> Parser<'a> {
     }
 
     fn reader_position(&self) -> usize {
-        self.base + usize::try_from(self.reader.buffer_position()).unwrap_or(usize::MAX)
+        self.base + self.position()
+    }
+
+    /// Reads the usual shape of a `ParameterValueStruct`'s content straight from the input:
+    /// `<Name>text</Name>` then `<Value xsi:type="xsd:T">text</Value>` (or an empty
+    /// `<Value xsi:type="xsd:T"/>`), whitespace allowed between them. Only input the general
+    /// path reads without any warning qualifies: plain text (no reference, CDATA, comment,
+    /// carriage return or control character), a name without surrounding whitespace, a known
+    /// type whose text is in canonical form, `xsi`/`xsd` bound as usual and no default
+    /// namespace in scope. Anything else returns `None` having consumed nothing, and the general
+    /// path reads it; where both apply they give the same result.
+    ///
+    /// Large responses are almost all parameters, and this skips quick-xml's six events per
+    /// parameter. quick-xml never sees the two leaves, which are balanced, so its own element
+    /// stack stays consistent; `skipped` keeps the offsets exact.
+    pub(crate) fn fast_parameter(
+        &mut self,
+        parent: &Elem<'a>,
+    ) -> Option<(&'a str, crate::value::Value<'a>)> {
+        use crate::value::{Value, XsdType};
+        if parent.empty || self.default_bindings > 0 || parent.depth + 1 > self.limits.max_depth {
+            return None;
+        }
+        let src = self.src.as_bytes();
+        let start = self.position();
+        let mut i = skip_space(src, start);
+        i = expect(src, i, b"<Name>")?;
+        let name_at = i;
+        i = plain_text_end(src, i)?;
+        let name = self.src.get(name_at..i)?;
+        i = expect(src, i, b"</Name>")?;
+        i = skip_space(src, i);
+        i = expect(src, i, b"<Value xsi:type=\"")?;
+        let type_at = i;
+        i += src.get(i..)?.iter().position(|&b| b == b'"')?;
+        let type_name = self.src.get(type_at..i)?;
+        i += 1;
+        let empty = match src.get(i..i + 2)? {
+            [b'/', b'>'] => true,
+            [b'>', _] => false,
+            _ => return None,
+        };
+        i += if empty { 2 } else { 1 };
+        let value_at = i;
+        if !empty {
+            i = plain_text_end(src, i)?;
+        }
+        let text = self.src.get(value_at..i)?;
+        if !empty {
+            i = expect(src, i, b"</Value>")?;
+        }
+        let (prefix, local) = type_name.split_once(':')?;
+        let xsd_type = XsdType::from_local_name(local);
+        let plain_name = !name.is_empty()
+            && trim_str(name).len() == name.len()
+            && name.len().max(text.len()) <= self.limits.max_text_bytes;
+        let canonical = match &xsd_type {
+            XsdType::Other(_) => false,
+            XsdType::String => true,
+            XsdType::Boolean => matches!(text, "true" | "false" | "1" | "0"),
+            t => trim_str(text).len() == text.len() && t.accepts(text),
+        };
+        if !plain_name || !canonical || !self.usual_type_prefixes(prefix) {
+            return None;
+        }
+        let remaining = src.get(i..)?;
+        *self.reader.get_mut() = remaining;
+        self.skipped += i - start;
+        Some((
+            name,
+            Value {
+                xsd_type,
+                text: Cow::Borrowed(text),
+            },
+        ))
+    }
+
+    /// Whether `xsi` and `prefix` are bound to the XML Schema instance and XML Schema
+    /// namespaces; for the usual `xsd`, the answer is kept until a declaration changes.
+    fn usual_type_prefixes(&mut self, prefix: &str) -> bool {
+        let check = |p: &Self, prefix: &[u8]| {
+            p.resolve(Some(b"xsi"), false).ok() == Some(Ns::Xsi)
+                && p.resolve(Some(prefix), false).ok() == Some(Ns::Xsd)
+        };
+        if prefix != "xsd" {
+            return check(self, prefix.as_bytes());
+        }
+        match self.xsd_prefixes_checked {
+            Some((generation, ok)) if generation == self.bindings_generation => ok,
+            _ => {
+                let ok = check(self, b"xsd");
+                self.xsd_prefixes_checked = Some((self.bindings_generation, ok));
+                ok
+            }
+        }
     }
 
     /// Parses the trimmed text of a leaf with `parse`, warning about surrounding whitespace.
@@ -1080,6 +1195,35 @@ pub(crate) fn trim_str(text: &str) -> &str {
         (None, _) | (_, None) => text,
         _ => text.trim_matches(is_xml_space),
     }
+}
+
+fn skip_space(src: &[u8], mut i: usize) -> usize {
+    while src.get(i).is_some_and(|&b| is_xml_space_byte(b)) {
+        i += 1;
+    }
+    i
+}
+
+/// The position after `lit` at `i`, if it is there.
+fn expect(src: &[u8], i: usize, lit: &[u8]) -> Option<usize> {
+    src.get(i..)?.starts_with(lit).then_some(i + lit.len())
+}
+
+/// Where plain text starting at `i` ends (its `<`): `None` for text the general path would
+/// change or warn about (a reference, a carriage return or another control character than tab
+/// and line feed).
+fn plain_text_end(src: &[u8], i: usize) -> Option<usize> {
+    let rest = src.get(i..)?;
+    let len = memchr::memchr(b'<', rest)?;
+    let text = rest.get(..len)?;
+    if memchr::memchr(b'&', text).is_some() {
+        return None;
+    }
+    // Control bytes are rare: a vectorised scan first, the exact test only when it finds one.
+    if has_control_bytes(text) && text.iter().any(|&b| b < 0x20 && b != b'\t' && b != b'\n') {
+        return None;
+    }
+    Some(i + len)
 }
 
 /// Whether any byte is below 0x20 (a control character, a line end or a tab): the common case,

@@ -252,3 +252,49 @@ fn secrets_are_redacted_in_debug() {
     };
     assert_eq!(d.password.expose(), "hunter2");
 }
+
+/// Parameters in the usual shape are read straight from the input, behind quick-xml's back:
+/// offsets reported after them must still be exact.
+#[test]
+fn offsets_stay_exact_after_plain_parameters() {
+    let plain = r#"<ParameterValueStruct><Name>Device.A</Name><Value xsi:type="xsd:unsignedInt">1</Value></ParameterValueStruct>"#;
+    let xml = wrap(&format!(
+        r#"<c:GetParameterValuesResponse xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><ParameterList enc:arrayType="c:ParameterValueStruct[3]">{plain}{plain}<ParameterValueStruct><Name>&bogus;</Name><Value xsi:type="xsd:string"/></ParameterValueStruct></ParameterList></c:GetParameterValuesResponse>"#
+    ));
+    let e = parse_err(&xml, &ReadOptions::default());
+    assert!(
+        matches!(e.kind, ErrorKind::UnknownEntity(ref n) if n == "bogus"),
+        "{e}"
+    );
+    assert_eq!(e.offset, xml.find("&bogus;").unwrap());
+    assert_eq!(
+        e.path,
+        "Envelope/Body/GetParameterValuesResponse/ParameterList/ParameterValueStruct[3]/Name"
+    );
+    // The same parameters in strict and lenient mode, read fast or not, give the same values.
+    let ok = format!(
+        r#"<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:SOAP-ENC="http://schemas.xmlsoap.org/soap/encoding/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><SOAP-ENV:Header><cwmp:ID SOAP-ENV:mustUnderstand="1">1</cwmp:ID></SOAP-ENV:Header><SOAP-ENV:Body><cwmp:GetParameterValuesResponse><ParameterList SOAP-ENC:arrayType="cwmp:ParameterValueStruct[3]">{plain}
+  <ParameterValueStruct> <Name>Device.B</Name>
+    <Value xsi:type="xsd:boolean">true</Value> </ParameterValueStruct>
+  <ParameterValueStruct><Name>Device.C</Name><Value xsi:type="xsd:string">x &amp; y</Value></ParameterValueStruct></ParameterList></cwmp:GetParameterValuesResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>"#
+    );
+    let strict = Message::parse_with(ok.as_bytes(), &ReadOptions::strict()).unwrap();
+    let lenient = Message::parse(ok.as_bytes()).unwrap();
+    assert_eq!(strict.value, lenient);
+    let cwmp_codec::Body::GetParameterValuesResponse(r) = &lenient.envelopes[0].body else {
+        panic!()
+    };
+    let got: Vec<(&str, &str)> = r
+        .parameter_list
+        .iter()
+        .map(|p| (&*p.name, p.value.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("Device.A", "1"),
+            ("Device.B", "true"),
+            ("Device.C", "x & y")
+        ]
+    );
+}

@@ -97,8 +97,10 @@ fn read_parameter<'a>(
     elem: Elem<'a>,
 ) -> Result<Option<ParameterValueStruct<'a>>, ParseError> {
     p.no_xsi_type(&elem)?;
-    let mut name = None;
-    let mut value = None;
+    let (mut name, mut value) = match p.fast_parameter(&elem) {
+        Some((n, v)) => (Some(Cow::Borrowed(n)), Some(v)),
+        None => (None, None),
+    };
     while let Some(child) = p.next_child(&elem)? {
         match child.local {
             "Name" => {
