@@ -1372,22 +1372,17 @@ fn value_type<'a>(
     raw: Cow<'a, str>,
 ) -> Result<crate::value::XsdType<'a>, ParseError> {
     use crate::value::XsdType;
-    let trimmed = trim_str(&raw);
-    // `xsd:string(64)`: a size facet written into the type name, as the TTA examples do.
-    let (name, facet) = match memchr::memchr(b'(', trimmed.as_bytes()) {
-        Some(i) if trimmed.ends_with(')') => (trimmed.get(..i).unwrap_or_default(), true),
-        _ => (trimmed, false),
-    };
+    let (prefix, local, facet) = split_type_name(&raw);
     if facet {
         p.tolerate_in(elem, WarningKind::SizeFacet)?;
     }
-    let (ns, local) = match split_str_qname(name) {
-        (Some(prefix), local) => match p.resolve(Some(prefix), true) {
-            Ok(ns) => (ns, local),
-            Err(_) if !p.strict => (Ns::None, local),
+    let ns = match prefix {
+        Some(prefix) => match p.resolve(Some(prefix.as_bytes()), true) {
+            Ok(ns) => ns,
+            Err(_) if !p.strict => Ns::None,
             Err(e) => return Err(e),
         },
-        (None, local) => (p.resolve(None, true)?, local),
+        None => p.resolve(None, true)?,
     };
     let known = matches!(ns, Ns::Xsd | Ns::SoapEnc);
     let t = XsdType::from_local_name(local);
@@ -1405,19 +1400,27 @@ fn value_type<'a>(
         p.tolerate_in(elem, WarningKind::UnknownXsiType)?;
     }
     Ok(match t {
-        XsdType::Other(_) => XsdType::Other(match &raw {
-            Cow::Borrowed(r) => Cow::Borrowed(unfaceted_local(r)),
+        XsdType::Other(_) => XsdType::Other(match raw {
+            Cow::Borrowed(r) => Cow::Borrowed(split_type_name(r).1),
             Cow::Owned(_) => Cow::Owned(local.to_owned()),
         }),
         t => t.into_owned(),
     })
 }
 
-/// The local name of an `xsi:type` value already checked to be a QName (plus facet).
-fn unfaceted_local(raw: &str) -> &str {
-    let t = raw.trim_matches(is_xml_space);
-    let t = t.split_once('(').map_or(t, |(n, _)| n);
-    t.split_once(':').map_or(t, |(_, l)| l)
+/// Splits an `xsi:type` value into prefix, local name and whether it carried a size facet
+/// (`xsd:string(64)`, as the TTA examples write): the one place that reads the value's shape,
+/// so the name checked is the name kept.
+fn split_type_name(raw: &str) -> (Option<&str>, &str, bool) {
+    let trimmed = trim_str(raw);
+    let (name, facet) = match memchr::memchr(b'(', trimmed.as_bytes()) {
+        Some(i) if trimmed.ends_with(')') => (trimmed.get(..i).unwrap_or_default(), true),
+        _ => (trimmed, false),
+    };
+    match name.split_once(':') {
+        Some((prefix, local)) => (Some(prefix), local, facet),
+        None => (None, name, facet),
+    }
 }
 
 /// Gathers the value of a field that occurs at most once.

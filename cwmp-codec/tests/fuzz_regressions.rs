@@ -105,3 +105,14 @@ fn raw_header_keeps_its_prefix_binding() {
         Message::parse(&again.to_vec()).unwrap().to_vec()
     );
 }
+
+/// `xsi:type="(sd:isngtr"`: a `(` that opens no size facet is part of the name, so the type
+/// kept is the one checked (an unbound prefix is dropped leniently), never an empty name.
+#[test]
+fn a_parenthesis_without_facet_keeps_the_type_name() {
+    let msg = regression("xsi-type-paren-not-a-facet.xml").unwrap();
+    let out = msg.to_vec();
+    let again = Message::parse(&out).unwrap();
+    assert_eq!(again, msg);
+    assert!(!String::from_utf8_lossy(&out).contains(r#"xsi:type="xsd:""#));
+}
