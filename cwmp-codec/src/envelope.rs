@@ -378,6 +378,20 @@ impl<'a> Envelope<'a> {
         writer.write_all(&self.to_vec())
     }
 
+    /// The version a reader finds in this envelope's canonical form. It is `version`, except
+    /// for a 1.3 or 1.4 envelope without the headers that mark those versions (as read from
+    /// the `cwmp-1-3`/`cwmp-1-4` URIs some CPEs send): it is written in the `cwmp-1-2`
+    /// namespace the schemas define, and reads back as 1.2.
+    #[must_use]
+    pub fn version_as_written(&self) -> CwmpVersion {
+        let minor = match self.version {
+            CwmpVersion::V1_0 => 0,
+            CwmpVersion::V1_1 => 1,
+            _ => 2,
+        };
+        CwmpVersion::detect(minor, &self.header)
+    }
+
     /// Converts any borrowed text into owned data.
     #[must_use]
     pub fn into_owned(self) -> Envelope<'static> {

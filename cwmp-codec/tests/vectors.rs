@@ -132,7 +132,11 @@ fn canonical_output_reads_back() {
                     path.display()
                 );
             } else {
-                assert_eq!(again.value, msg, "{}", path.display());
+                let mut expected = msg.clone();
+                for e in &mut expected.envelopes {
+                    e.version = e.version_as_written();
+                }
+                assert_eq!(again.value, expected, "{}", path.display());
             }
             if again.warnings.is_empty() {
                 Message::parse_with(&out, &ReadOptions::strict()).unwrap();

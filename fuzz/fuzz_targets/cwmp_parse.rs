@@ -41,7 +41,10 @@ fuzz_target!(|data: &[u8]| {
                 "writing is not a fixpoint"
             );
         } else {
-            assert_eq!(&second, first, "{}", String::from_utf8_lossy(&written));
+            // A 1.3/1.4 version known only from an undefined namespace URI reads back as 1.2.
+            let mut expected = first.clone();
+            expected.version = first.version_as_written();
+            assert_eq!(second, expected, "{}", String::from_utf8_lossy(&written));
         }
     }
 });
