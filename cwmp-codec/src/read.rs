@@ -263,11 +263,12 @@ pub(crate) struct Parser<'a> {
     pub(crate) limits: Limits,
     /// Offset of the event being handled.
     pos: usize,
-    /// Open elements; inline up to the default depth limit, so reading allocates nothing
-    /// for it (quick-xml keeps its own copy of the names, which it needs for its parser).
-    stack: SmallVec<[Open<'a>; 32]>,
-    /// Namespace declarations in scope; inline for the usual handful.
-    bindings: SmallVec<[Binding<'a>; 16]>,
+    /// Open elements; inline for twice the depth of the deepest CWMP envelope, so reading one
+    /// allocates nothing for it (quick-xml keeps its own copy of the names, which its parser
+    /// needs). Kept small: the parser is moved when made, and its size is copied each time.
+    stack: SmallVec<[Open<'a>; 16]>,
+    /// Namespace declarations in scope; inline for the usual five to eight.
+    bindings: SmallVec<[Binding<'a>; 8]>,
     warnings: Option<Vec<Warning>>,
     /// The cwmp namespace minor number seen in the current envelope.
     cwmp_minor: Option<u8>,
