@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use cwmp_codec::{Message, ReadOptions};
 
-use crate::io::{fail, print_json, read_input};
+use crate::io::{fail, finish_output, print_json, read_input};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
@@ -52,12 +52,13 @@ pub(crate) fn run(cmd: Command) -> ExitCode {
     }
     if emit {
         let mut out = std::io::stdout().lock();
-        for env in &parsed.value.envelopes {
-            if let Err(e) = env.write_to(&mut out).and_then(|()| writeln!(out)) {
-                return fail(e);
-            }
-        }
-        ExitCode::SUCCESS
+        let written = parsed
+            .value
+            .envelopes
+            .iter()
+            .try_for_each(|env| env.write_to(&mut out).and_then(|()| writeln!(out)))
+            .and_then(|()| out.flush());
+        finish_output(written)
     } else {
         print_json(&parsed.value)
     }

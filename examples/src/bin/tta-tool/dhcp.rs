@@ -9,7 +9,7 @@ use dhcp_tta_options::{
 };
 use serde_json::{Value, json};
 
-use crate::io::{fail, print_json};
+use crate::io::{fail, print_json, print_line};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
@@ -204,12 +204,11 @@ fn encode(args: &EncodeArgs) -> ExitCode {
         Err(e) => return fail(e),
     };
     match args.format {
-        Format::Hex => println!("{}", to_hex(&list.to_vec())),
-        Format::Text => println!("{list}"),
+        Format::Hex => print_line(&to_hex(&list.to_vec())),
+        Format::Text => print_line(&list.to_string()),
         Format::Base64 => match tr098::encode_value(&list.to_vec()) {
-            Ok(b) => println!("{b}"),
-            Err(e) => return fail(e),
+            Ok(b) => print_line(&b),
+            Err(e) => fail(e),
         },
     }
-    ExitCode::SUCCESS
 }

@@ -1,6 +1,6 @@
 //! Input helpers shared by the subcommands.
 
-use std::io::Read;
+use std::io::{Read, Write};
 use std::process::ExitCode;
 
 /// Reads `path`, or standard input when `path` is `-`.
@@ -23,10 +23,23 @@ pub(crate) fn fail(message: impl std::fmt::Display) -> ExitCode {
 /// Prints `value` as pretty JSON on stdout.
 pub(crate) fn print_json(value: &impl serde::Serialize) -> ExitCode {
     match serde_json::to_string_pretty(value) {
-        Ok(s) => {
-            println!("{s}");
-            ExitCode::SUCCESS
-        }
+        Ok(s) => print_line(&s),
         Err(e) => fail(e),
+    }
+}
+
+/// Prints `text` and a line end on stdout. A reader that stopped early (`| head`) is not an
+/// error of ours: exit quietly then, rather than panic as `println!` would.
+pub(crate) fn print_line(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    finish_output(writeln!(out, "{text}").and_then(|()| out.flush()))
+}
+
+/// The exit status for the outcome of writing to stdout.
+pub(crate) fn finish_output(result: std::io::Result<()>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => fail(format_args!("cannot write output: {e}")),
     }
 }
