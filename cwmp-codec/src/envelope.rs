@@ -325,7 +325,7 @@ impl<'a> Envelope<'a> {
     fn read(input: &'a [u8], opts: &ReadOptions, warn: bool) -> Result<Parsed<Self>, ParseError> {
         let mut p = Parser::new(input, opts, warn)?;
         let Some(root) = p.next_root()? else {
-            return Err(p.error(ErrorKind::MissingBody));
+            return Err(p.error(ErrorKind::NoEnvelope));
         };
         let env = read_envelope(&mut p, root)?;
         if p.next_root()?.is_some() {

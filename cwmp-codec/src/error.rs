@@ -64,6 +64,10 @@ pub enum ErrorKind {
         /// Its value.
         limit: usize,
     },
+    /// The input holds no envelope where one was required (it is empty or whitespace only;
+    /// [`Message`](crate::Message) reads that as the empty message).
+    #[error("no soap envelope in the input")]
+    NoEnvelope,
     /// The root element is not a SOAP 1.1 `Envelope`.
     #[error("root element is not a soap 1.1 envelope")]
     NotAnEnvelope,

@@ -58,7 +58,7 @@ impl<'a> ParameterIter<'a> {
     pub fn with_options(input: &'a [u8], opts: &ReadOptions) -> Result<Self, ParseError> {
         let mut p = Parser::new(input, opts, false)?;
         let Some(root) = p.next_root()? else {
-            return Err(p.error(ErrorKind::MissingBody));
+            return Err(p.error(ErrorKind::NoEnvelope));
         };
         if root.local != "Envelope" || root.ns != Ns::SoapEnv {
             return Err(p.error_in(&root, ErrorKind::NotAnEnvelope));

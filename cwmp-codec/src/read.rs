@@ -295,7 +295,8 @@ impl<'a> Parser<'a> {
         let mut p = Self {
             src: "",
             base: 0,
-            reader: quick_xml::Reader::from_reader(input),
+            // Replaced by the reader over the checked text below.
+            reader: quick_xml::Reader::from_str(""),
             strict: opts.strict,
             limits,
             pos: 0,
@@ -419,21 +420,32 @@ impl<'a> Parser<'a> {
         elem: &Elem<'a>,
         kind: WarningKind,
     ) -> Result<(), ParseError> {
+        self.record(elem.offset, |p| p.path_of(elem), kind)
+    }
+
+    /// Accepts a quirk: an error in strict mode, a recorded warning otherwise (the path is
+    /// only built when warnings are kept).
+    fn record(
+        &mut self,
+        offset: usize,
+        path: impl FnOnce(&Self) -> String,
+        kind: WarningKind,
+    ) -> Result<(), ParseError> {
         if self.strict {
-            return Err(self.error_in(elem, ErrorKind::Strict(kind)));
+            return Err(ParseError {
+                offset,
+                path: path(self),
+                kind: ErrorKind::Strict(kind),
+            });
         }
         if self
             .warnings
             .as_ref()
             .is_some_and(|w| w.len() < self.limits.max_warnings)
         {
-            let path = self.path_of(elem);
+            let path = path(self);
             if let Some(w) = self.warnings.as_mut() {
-                w.push(Warning {
-                    offset: elem.offset,
-                    path,
-                    kind,
-                });
+                w.push(Warning { offset, path, kind });
             }
         }
         Ok(())
@@ -456,23 +468,13 @@ impl<'a> Parser<'a> {
         self.error_at(offset, ErrorKind::LimitExceeded { name, limit })
     }
 
-    /// Accepts a quirk: an error in strict mode, a recorded warning otherwise.
+    /// Accepts a quirk at `offset`, in the element being read.
     pub(crate) fn tolerate_at(
         &mut self,
         offset: usize,
         kind: WarningKind,
     ) -> Result<(), ParseError> {
-        if self.strict {
-            return Err(self.error_at(offset, ErrorKind::Strict(kind)));
-        }
-        let max = self.limits.max_warnings;
-        if self.warnings.as_ref().is_some_and(|w| w.len() < max) {
-            let path = self.path();
-            if let Some(w) = self.warnings.as_mut() {
-                w.push(Warning { offset, path, kind });
-            }
-        }
-        Ok(())
+        self.record(offset, Self::path, kind)
     }
 
     /// Accepts a quirk at the event being handled.
@@ -502,13 +504,7 @@ impl<'a> Parser<'a> {
                 let at = usize::try_from(self.reader.error_position())
                     .unwrap_or(usize::MAX)
                     .saturating_add(self.skipped);
-                let kind = match e {
-                    quick_xml::Error::Syntax(_) if self.stack.is_empty() => {
-                        ErrorKind::Xml(e.to_string())
-                    }
-                    _ => ErrorKind::Xml(e.to_string()),
-                };
-                Err(self.error_at(self.base + at, kind))
+                Err(self.error_at(self.base + at, ErrorKind::Xml(e.to_string())))
             }
         }
     }
@@ -691,10 +687,15 @@ impl<'a> Parser<'a> {
                 self.limits.max_namespace_bindings,
             ));
         }
-        // A namespace URI with an escape in it is not one the codec knows; keep it by class.
+        // Namespaces are kept as slices of the input; one whose URI needed unescaping has no
+        // such slice. No CWMP peer writes one, so it is refused rather than changed.
         let uri: &'a str = match uri {
             Cow::Borrowed(u) => u,
-            Cow::Owned(_) => "urn:x-escaped-namespace",
+            Cow::Owned(_) => {
+                return Err(self.error(ErrorKind::Xml(
+                    "namespace uri with a character or entity reference is not supported".into(),
+                )));
+            }
         };
         if !prefix.is_empty() && !is_ncname(prefix) {
             return Err(self.error(ErrorKind::Xml(format!(
@@ -1001,9 +1002,9 @@ impl<'a> Parser<'a> {
         Ok(self.src.get(start..end - self.base).unwrap_or_default())
     }
 
-    /// The namespace declarations in scope at `elem` that were made outside it and that it does
-    /// not make itself, innermost first, as (prefix, URI) with an empty prefix for the default namespace: what a raw copy
-    /// of the element needs to be written anywhere else.
+    /// The namespace declarations in scope at `elem` that were made outside it and that it
+    /// does not make itself, innermost first, as (prefix, URI) with an empty prefix for the
+    /// default namespace: what a raw copy of the element needs to be written anywhere else.
     pub(crate) fn outer_bindings(&self, elem: &Elem<'a>) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
         let mut out: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::new();
         // The element's own declarations (made at its depth) win over outer ones, and it

@@ -161,7 +161,8 @@ fn errors_name_offset_and_path() {
 #[test]
 fn malformed_inputs_are_errors() {
     let cases = [
-        ("", ErrorKind::MissingBody),
+        ("", ErrorKind::NoEnvelope),
+        (" \r\n", ErrorKind::NoEnvelope),
         ("<a>", ErrorKind::NotAnEnvelope),
         (
             "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"/>",
@@ -297,4 +298,14 @@ fn offsets_stay_exact_after_plain_parameters() {
             ("Device.C", "x & y")
         ]
     );
+}
+
+/// A namespace URI that needed unescaping cannot be kept as a slice of the input: it is a
+/// clear error, never silently replaced.
+#[test]
+fn escaped_namespace_uris_are_refused() {
+    let xml = r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><v:M xmlns:v="urn:a&amp;b"/></e:Body></e:Envelope>"#;
+    let e = Envelope::parse(xml.as_bytes()).unwrap_err();
+    assert!(e.message().contains("namespace uri"), "{e}");
+    assert_eq!(e.path, "Envelope/Body/M");
 }
