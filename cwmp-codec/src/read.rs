@@ -687,13 +687,16 @@ impl<'a> Parser<'a> {
                 self.limits.max_namespace_bindings,
             ));
         }
-        // Namespaces are kept as slices of the input; one whose URI needed unescaping has no
-        // such slice. No CWMP peer writes one, so it is refused rather than changed.
+        // Namespaces are kept as slices of the input, and a raw element may carry one back
+        // out in an attribute: a URI that needed unescaping has no such slice, and one with a
+        // line break, tab or `<` would not read back the same (XML normalises attribute
+        // whitespace). No URI holds these and no CWMP peer writes one: refused, not changed.
         let uri: &'a str = match uri {
-            Cow::Borrowed(u) => u,
-            Cow::Owned(_) => {
+            Cow::Borrowed(u) if !u.bytes().any(|b| matches!(b, b'<' | b'\t' | b'\n' | b'\r')) => u,
+            _ => {
                 return Err(self.error(ErrorKind::Xml(
-                    "namespace uri with a character or entity reference is not supported".into(),
+                    "namespace uri with a reference, a line break, a tab or '<' is not supported"
+                        .into(),
                 )));
             }
         };

@@ -300,12 +300,22 @@ fn offsets_stay_exact_after_plain_parameters() {
     );
 }
 
-/// A namespace URI that needed unescaping cannot be kept as a slice of the input: it is a
-/// clear error, never silently replaced.
+/// A namespace URI that needed unescaping, or that holds a line break, a tab or `<`, could
+/// not be written back unchanged: it is a clear error, never silently replaced.
 #[test]
-fn escaped_namespace_uris_are_refused() {
-    let xml = r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><v:M xmlns:v="urn:a&amp;b"/></e:Body></e:Envelope>"#;
-    let e = Envelope::parse(xml.as_bytes()).unwrap_err();
-    assert!(e.message().contains("namespace uri"), "{e}");
-    assert_eq!(e.path, "Envelope/Body/M");
+fn unusual_namespace_uris_are_refused() {
+    for uri in [
+        "urn:a&amp;b",
+        "urn:a\nb",
+        "urn:a\r\nb",
+        "urn:a\tb",
+        "urn:a<b",
+    ] {
+        let xml = format!(
+            r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/"><e:Body><v:M xmlns:v="{uri}"/></e:Body></e:Envelope>"#
+        );
+        let e = Envelope::parse(xml.as_bytes()).unwrap_err();
+        assert!(e.message().contains("namespace uri"), "{uri:?}: {e}");
+        assert_eq!(e.path, "Envelope/Body/M");
+    }
 }
