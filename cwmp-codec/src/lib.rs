@@ -26,6 +26,9 @@ pub use fault::{CwmpFault, Fault, SetParameterValuesFault, SoapFaultCode};
 pub use header::{Header, UnknownHeader};
 pub use lazy::ParameterIter;
 pub use limits::Limits;
+#[cfg(fuzzing)]
+#[doc(hidden)]
+pub use read::set_fast_lane;
 pub use read::{Parsed, ReadOptions};
 pub use rpc::IntoOwned;
 pub use rpc::acs::*;

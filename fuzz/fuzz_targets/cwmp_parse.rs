@@ -1,12 +1,13 @@
-//! Any bytes: `Message::parse` never panics, and every envelope it reads survives a canonical
-//! write and a second parse unchanged.
+//! Any bytes: `Message::parse` never panics, reads them exactly as the general path does with
+//! the fast lane turned off (envelopes, warnings and errors, leniently and strictly), and every
+//! envelope it reads survives a canonical write and a second parse unchanged.
 //!
 //! Envelopes that keep unknown content raw (unknown header entries, an unknown method) are
 //! checked for a write fixpoint instead of equality: writing a raw element may add the
 //! namespace declaration its prefix needs, so its `raw` text can change once.
 #![no_main]
 
-use cwmp_codec::{Body, Envelope, Message};
+use cwmp_codec::{Body, Envelope, Message, ReadOptions};
 use libfuzzer_sys::fuzz_target;
 
 fn keeps_raw(env: &Envelope<'_>) -> bool {
@@ -14,6 +15,13 @@ fn keeps_raw(env: &Envelope<'_>) -> bool {
 }
 
 fuzz_target!(|data: &[u8]| {
+    for opts in [ReadOptions::lenient(), ReadOptions::strict()] {
+        let fast = Message::parse_with(data, &opts);
+        cwmp_codec::set_fast_lane(false);
+        let general = Message::parse_with(data, &opts);
+        cwmp_codec::set_fast_lane(true);
+        assert_eq!(fast, general, "the lanes differ (strict: {})", opts.strict);
+    }
     let Ok(msg) = Message::parse(data) else {
         return;
     };
