@@ -100,8 +100,8 @@ pub enum ErrorKind {
         /// The text found (cut to 64 bytes).
         found: String,
     },
-    /// Non-whitespace content after the last envelope.
-    #[error("unexpected content after the envelope")]
+    /// Non-whitespace content before, between or after the envelopes.
+    #[error("unexpected content outside an envelope")]
     TrailingContent,
     /// A tolerated quirk, rejected because the parser runs in strict mode.
     #[error("{0} (rejected in strict mode)")]

@@ -43,6 +43,10 @@ fn fast_lane_enabled() -> bool {
     true
 }
 
+/// A start tag quick-xml reads first when the input where it starts begins with a byte order
+/// mark ([`Parser::start_reader`]).
+const PRIMER: &str = "<_>";
+
 /// Whitespace as XML defines it.
 pub(crate) fn is_xml_space(c: char) -> bool {
     matches!(c, ' ' | '\t' | '\n' | '\r')
@@ -320,6 +324,10 @@ pub(crate) struct Parser<'a> {
     /// scratch: then the fast lane may read the next markup itself. After a text event
     /// quick-xml has already looked at the `<` or `&` that ended the text, so it must read on.
     between_markup: bool,
+    /// Whether quick-xml has been asked for an event ([`Parser::start_reader`]).
+    reader_started: bool,
+    /// Whether quick-xml read [`PRIMER`] first, which its positions count.
+    primed: bool,
     /// Whether the fast lane is used at all (always, but in tests that compare the lanes).
     fast_lane: bool,
     /// Bumped whenever the namespace table changes, so [`Parser::usual_type_prefixes`] can keep
@@ -351,6 +359,8 @@ impl<'a> Parser<'a> {
             default_bindings: 0,
             skipped: 0,
             between_markup: false,
+            reader_started: false,
+            primed: false,
             fast_lane: fast_lane_enabled(),
             bindings_generation: 0,
             xsd_prefixes_checked: None,
@@ -379,6 +389,8 @@ impl<'a> Parser<'a> {
         config.allow_unmatched_ends = true;
         config.expand_empty_elements = false;
         config.trim_text(false);
+        // Before its first read quick-xml stands between markup, as after a tag.
+        p.between_markup = p.fast_lane;
         Ok(p)
     }
 
@@ -540,13 +552,43 @@ impl<'a> Parser<'a> {
 
     /// Where the reader stands in `src`.
     fn position(&self) -> usize {
-        usize::try_from(self.reader.buffer_position())
+        self.in_src(self.reader.buffer_position())
+    }
+
+    /// A quick-xml position as an offset in `src`: past the primer, if it was read, plus what
+    /// the fast lane read.
+    fn in_src(&self, reader_position: u64) -> usize {
+        let primer = if self.primed { PRIMER.len() } else { 0 };
+        usize::try_from(reader_position)
             .unwrap_or(usize::MAX)
+            .saturating_sub(primer)
             .saturating_add(self.skipped)
+    }
+
+    /// Readies quick-xml for its first read. It drops a byte order mark wherever that read
+    /// starts, without counting it in its positions: the mark at the start of the input was
+    /// taken off already, and where the fast lane has read on to a mark that is content,
+    /// quick-xml first reads the primer, so that it reads the input as it stands.
+    fn start_reader(&mut self) -> Result<(), ParseError> {
+        self.reader_started = true;
+        let rest: &'a [u8] = self.reader.get_ref();
+        if !rest.starts_with(b"\xEF\xBB\xBF") {
+            return Ok(());
+        }
+        *self.reader.get_mut() = PRIMER.as_bytes();
+        if !matches!(self.reader.read_event(), Ok(Event::Start(_))) {
+            return Err(self.error(ErrorKind::Xml("the reader did not start".into())));
+        }
+        *self.reader.get_mut() = rest;
+        self.primed = true;
+        Ok(())
     }
 
     fn next_event(&mut self) -> Result<Event<'a>, ParseError> {
         self.pos = self.position();
+        if !self.reader_started {
+            self.start_reader()?;
+        }
         let event = self.reader.read_event();
         self.between_markup = self.fast_lane
             && matches!(
@@ -564,9 +606,7 @@ impl<'a> Parser<'a> {
         match event {
             Ok(event) => Ok(event),
             Err(e) => {
-                let at = usize::try_from(self.reader.error_position())
-                    .unwrap_or(usize::MAX)
-                    .saturating_add(self.skipped);
+                let at = self.in_src(self.reader.error_position());
                 Err(self.error_at(self.base + at, ErrorKind::Xml(e.to_string())))
             }
         }
@@ -644,6 +684,16 @@ impl<'a> Parser<'a> {
         Some((text, name))
     }
 
+    /// Whether only whitespace is left (then read), as the fast lane sees it.
+    fn plain_end(&mut self) -> bool {
+        let end = self.src.len();
+        if !self.between_markup || skip_space(self.src.as_bytes(), self.position()) != end {
+            return false;
+        }
+        self.advance_to(end, end);
+        true
+    }
+
     /// Moves past input the fast lane has read: `self.pos` to `at` (where the markup being
     /// handled starts, for its errors) and the reader to `end`.
     fn advance_to(&mut self, at: usize, end: usize) {
@@ -659,6 +709,16 @@ impl<'a> Parser<'a> {
     /// declaration; `None` at the end of input.
     pub(crate) fn next_root(&mut self) -> Result<Option<Elem<'a>>, ParseError> {
         loop {
+            match self.plain_tag() {
+                Some(Markup::Start {
+                    raw,
+                    name_len,
+                    empty,
+                }) => return self.open_tag(raw, name_len, empty).map(Some),
+                Some(Markup::End(_)) => return Err(self.error(ErrorKind::TrailingContent)),
+                None if self.plain_end() => return Ok(None),
+                None => {}
+            }
             match self.next_event()? {
                 Event::Start(s) => return self.open(&s, false).map(Some),
                 Event::Empty(s) => return self.open(&s, true).map(Some),
@@ -1408,8 +1468,7 @@ fn tag_end(src: &[u8], i: usize) -> Option<usize> {
     let rest = src.get(i..)?;
     let mut quote = None;
     for at in memchr::memchr3_iter(b'>', b'"', b'\'', rest) {
-        let b = *rest.get(at)?;
-        quote = match (quote, b) {
+        quote = match (quote, *rest.get(at)?) {
             (None, b'>') => return Some(i + at),
             (None, q) => Some(q),
             (Some(q), c) if q == c => None,

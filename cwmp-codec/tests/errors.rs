@@ -319,3 +319,21 @@ fn unusual_namespace_uris_are_refused() {
         assert_eq!(e.path, "Envelope/Body/M");
     }
 }
+
+/// One byte order mark is a tolerated quirk; a second one is content before the envelope, and
+/// offsets after the first stay exact.
+#[test]
+fn a_second_byte_order_mark_is_content() {
+    let xml = "<e:Envelope xmlns:e=\"http://schemas.xmlsoap.org/soap/envelope/\"><e:Body><x/></e:Body></e:Envelope>";
+    let once = format!("\u{FEFF}{xml}");
+    let read = Message::parse_with(once.as_bytes(), &ReadOptions::default()).unwrap();
+    assert_eq!(
+        read.warnings[0].kind,
+        cwmp_codec::WarningKind::ByteOrderMark
+    );
+    let e = Message::parse(format!("\u{FEFF}\u{FEFF}{xml}").as_bytes()).unwrap_err();
+    assert_eq!(e.kind, ErrorKind::TrailingContent, "{e}");
+    assert_eq!(e.offset, 3);
+    let e = Message::parse(format!("\u{FEFF}{xml}<x").as_bytes()).unwrap_err();
+    assert_eq!(e.offset, 3 + xml.len(), "{e}");
+}
