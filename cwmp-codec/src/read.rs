@@ -664,21 +664,20 @@ impl<'a> Parser<'a> {
     }
 
     /// Reads the plain text of a leaf and its end tag straight from the input: `None`, having
-    /// consumed nothing, when quick-xml must read on or the text is not plain (a reference, a
-    /// carriage return or another control character than tab and line feed, or more than
-    /// `max_text_bytes`) or is not followed by an end tag.
-    fn plain_text(&mut self) -> Option<(&'a str, &'a [u8])> {
+    /// consumed nothing, when quick-xml must read on or the text is not plain (see
+    /// [`plain_text_at`]; also more than `max_text_bytes` as written) or is not followed by an
+    /// end tag.
+    fn plain_text(&mut self) -> Option<(Cow<'a, str>, &'a [u8])> {
         if !self.between_markup {
             return None;
         }
         let src = self.src.as_bytes();
         let start = self.position();
-        let lt = plain_text_end(src, start)?;
+        let (lt, text) = plain_text_at(self.src, start)?;
         if lt - start > self.limits.max_text_bytes || src.get(lt + 1) != Some(&b'/') {
             return None;
         }
         let gt = tag_end(src, lt + 1)?;
-        let text = self.src.get(start..lt)?;
         let name = end_tag_name(src.get(lt + 2..gt)?);
         self.advance_to(lt, gt + 1);
         Some((text, name))
@@ -1058,7 +1057,7 @@ impl<'a> Parser<'a> {
         }
         if let Some((text, end_name)) = self.plain_text() {
             self.close(end_name)?;
-            return Ok(Cow::Borrowed(text));
+            return Ok(text);
         }
         let mut acc: Option<Cow<'a, str>> = None;
         loop {
@@ -1267,8 +1266,8 @@ impl<'a> Parser<'a> {
     /// Reads the usual shape of a `ParameterValueStruct`'s content straight from the input:
     /// `<Name>text</Name>` then `<Value xsi:type="xsd:T">text</Value>` (or an empty
     /// `<Value xsi:type="xsd:T"/>`), whitespace allowed between them. Only input the general
-    /// path reads without any warning qualifies: plain text (no reference, CDATA, comment,
-    /// carriage return or control character), a name without surrounding whitespace, a known
+    /// path reads without any warning qualifies: plain text ([`plain_text_at`]: no CDATA,
+    /// comment, carriage return, control character or reference but the predefined entities), a name without surrounding whitespace, a known
     /// type whose text is in canonical form, `xsi`/`xsd` bound as usual and no default
     /// namespace in scope. Anything else returns `None` having consumed nothing, and the general
     /// path reads it; where both apply they give the same result.
@@ -1279,7 +1278,7 @@ impl<'a> Parser<'a> {
     pub(crate) fn fast_parameter(
         &mut self,
         parent: &Elem<'a>,
-    ) -> Option<(&'a str, crate::value::Value<'a>)> {
+    ) -> Option<(Cow<'a, str>, crate::value::Value<'a>)> {
         use crate::value::{Value, XsdType};
         if !self.between_markup
             || parent.empty
@@ -1293,8 +1292,9 @@ impl<'a> Parser<'a> {
         let mut i = skip_space(src, start);
         i = expect(src, i, b"<Name>")?;
         let name_at = i;
-        i = plain_text_end(src, i)?;
-        let name = self.src.get(name_at..i)?;
+        let name;
+        (i, name) = plain_text_at(self.src, i)?;
+        let name_len = i - name_at;
         i = expect(src, i, b"</Name>")?;
         i = skip_space(src, i);
         i = expect(src, i, b"<Value xsi:type=\"")?;
@@ -1309,35 +1309,30 @@ impl<'a> Parser<'a> {
         };
         i += if empty { 2 } else { 1 };
         let value_at = i;
+        let mut text = Cow::Borrowed("");
         if !empty {
-            i = plain_text_end(src, i)?;
+            (i, text) = plain_text_at(self.src, i)?;
         }
-        let text = self.src.get(value_at..i)?;
+        let text_len = i - value_at;
         if !empty {
             i = expect(src, i, b"</Value>")?;
         }
         let (prefix, local) = type_name.split_once(':')?;
         let xsd_type = XsdType::from_local_name(local);
         let plain_name = !name.is_empty()
-            && trim_str(name).len() == name.len()
-            && name.len().max(text.len()) <= self.limits.max_text_bytes;
+            && trim_str(&name).len() == name.len()
+            && name_len.max(text_len) <= self.limits.max_text_bytes;
         let canonical = match &xsd_type {
             XsdType::Other(_) => false,
             XsdType::String => true,
-            XsdType::Boolean => matches!(text, "true" | "false" | "1" | "0"),
-            t => trim_str(text).len() == text.len() && t.accepts(text),
+            XsdType::Boolean => matches!(&*text, "true" | "false" | "1" | "0"),
+            t => trim_str(&text).len() == text.len() && t.accepts(&text),
         };
         if !plain_name || !canonical || !self.usual_type_prefixes(prefix) {
             return None;
         }
         self.advance_to(start, i);
-        Some((
-            name,
-            Value {
-                xsd_type,
-                text: Cow::Borrowed(text),
-            },
-        ))
+        Some((name, Value { xsd_type, text }))
     }
 
     /// Whether `xsi` and `prefix` are bound to the XML Schema instance and XML Schema
@@ -1445,21 +1440,46 @@ fn expect(src: &[u8], i: usize, lit: &[u8]) -> Option<usize> {
     src.get(i..)?.starts_with(lit).then_some(i + lit.len())
 }
 
-/// Where plain text starting at `i` ends (its `<`): `None` for text the general path would
-/// change or warn about (a reference, a carriage return or another control character than tab
-/// and line feed).
-fn plain_text_end(src: &[u8], i: usize) -> Option<usize> {
+/// The plain text starting at `i` and where it ends (its `<`), with the predefined entity
+/// references (`&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`) replaced, which the general path
+/// replaces without a warning. `None` for text the general path would warn about or reject:
+/// any other reference, a carriage return or another control character than tab and line feed,
+/// or no `<` to end it.
+fn plain_text_at(src: &str, i: usize) -> Option<(usize, Cow<'_, str>)> {
     let rest = src.get(i..)?;
-    let len = memchr::memchr(b'<', rest)?;
+    let len = memchr::memchr(b'<', rest.as_bytes())?;
     let text = rest.get(..len)?;
-    if memchr::memchr(b'&', text).is_some() {
-        return None;
-    }
+    let bytes = text.as_bytes();
     // Control bytes are rare: a vectorised scan first, the exact test only when it finds one.
-    if has_control_bytes(text) && text.iter().any(|&b| b < 0x20 && b != b'\t' && b != b'\n') {
+    if has_control_bytes(bytes) && bytes.iter().any(|&b| b < 0x20 && b != b'\t' && b != b'\n') {
         return None;
     }
-    Some(i + len)
+    let Some(first) = memchr::memchr(b'&', bytes) else {
+        return Some((i + len, Cow::Borrowed(text)));
+    };
+    let mut out = String::with_capacity(len);
+    let mut rest = text;
+    let mut amp = first;
+    loop {
+        out.push_str(rest.get(..amp)?);
+        let after = rest.get(amp + 1..)?;
+        let (c, name_len) = match after.as_bytes() {
+            [b'a', b'm', b'p', b';', ..] => ('&', 4),
+            [b'l', b't', b';', ..] => ('<', 3),
+            [b'g', b't', b';', ..] => ('>', 3),
+            [b'q', b'u', b'o', b't', b';', ..] => ('"', 5),
+            [b'a', b'p', b'o', b's', b';', ..] => ('\'', 5),
+            _ => return None,
+        };
+        out.push(c);
+        rest = after.get(name_len..)?;
+        match memchr::memchr(b'&', rest.as_bytes()) {
+            Some(next) => amp = next,
+            None => break,
+        }
+    }
+    out.push_str(rest);
+    Some((i + len, Cow::Owned(out)))
 }
 
 /// Where the tag whose `<` is just before `i` ends (its `>`), skipping quoted attribute
@@ -1765,6 +1785,50 @@ mod tests {
             "<SOAP-ENV:Body><cwmp:SetParameterValuesResponse><Status>0</Status></SOAP-ENV:Body></SOAP-ENV:Envelope>",
             "<SOAP-ENV:Body><cwmp:SetParameterValuesResponse><Status>0",
             "<SOAP-ENV:Body><cwmp:SetParameterValuesResponse>",
+        ] {
+            same_in_both_lanes(tail, format!("{ENV}{tail}").as_bytes());
+        }
+        // References: the predefined entities are read in the fast lane, the others not.
+        const GPVR: &str = r#"<SOAP-ENV:Body><cwmp:GetParameterValuesResponse xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xmlns:xsd="http://www.w3.org/2001/XMLSchema"><ParameterList>"#;
+        for text in [
+            "a&amp;b",
+            "&lt;&gt;&quot;&apos;",
+            "&amp;amp;",
+            "a&#32;b",
+            "&#x26;",
+            "&bogus;",
+            "a&amp",
+            "a & b",
+            "&",
+            "&amp;&",
+            "&amp ;",
+            "1&#13;",
+            " &amp;1 ",
+            "&lt;x&gt;",
+        ] {
+            for tail in [
+                format!(
+                    "<ParameterValueStruct><Name>{text}</Name><Value xsi:type=\"xsd:string\">{text}</Value></ParameterValueStruct>"
+                ),
+                format!(
+                    "<ParameterValueStruct><Name>A</Name><Value xsi:type=\"xsd:int\">{text}</Value></ParameterValueStruct>"
+                ),
+                format!(
+                    "<ParameterValueStruct><Name>A</Name><Value xsi:type=\"xsd:boolean\">{text}</Value></ParameterValueStruct>"
+                ),
+                format!(
+                    "<ParameterValueStruct><Name>A</Name><Value>{text}</Value></ParameterValueStruct>"
+                ),
+            ] {
+                let xml = format!(
+                    "{ENV}{GPVR}{tail}</ParameterList></cwmp:GetParameterValuesResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+                );
+                same_in_both_lanes(&tail, xml.as_bytes());
+            }
+        }
+        for tail in [
+            "<SOAP-ENV:Body><cwmp:SetParameterValuesResponse><Status>&amp;0</Status></cwmp:SetParameterValuesResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>",
+            "<SOAP-ENV:Header><cwmp:ID SOAP-ENV:mustUnderstand=\"1\">a&lt;b&#62;</cwmp:ID></SOAP-ENV:Header><SOAP-ENV:Body/></SOAP-ENV:Envelope>",
         ] {
             same_in_both_lanes(tail, format!("{ENV}{tail}").as_bytes());
         }

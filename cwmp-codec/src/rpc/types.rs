@@ -98,7 +98,7 @@ fn read_parameter<'a>(
 ) -> Result<Option<ParameterValueStruct<'a>>, ParseError> {
     p.no_xsi_type(&elem)?;
     let (mut name, mut value) = match p.fast_parameter(&elem) {
-        Some((n, v)) => (Some(Cow::Borrowed(n)), Some(v)),
+        Some((n, v)) => (Some(n), Some(v)),
         None => (None, None),
     };
     while let Some(child) = p.next_child(&elem)? {
