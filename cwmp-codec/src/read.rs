@@ -206,18 +206,14 @@ pub(crate) struct Elem<'a> {
     /// The attribute text of the start tag, checked when it was read; the few attributes the
     /// codec uses are taken from it on demand ([`Parser::attr`]), which keeps `Elem` small.
     pub(crate) attrs: &'a str,
-    /// Where in `attrs` each attribute of interest (by `AttrName::index`) has its name and
-    /// its value, found by the one scan that checks the start tag.
-    spans: [Option<AttrSpan>; 3],
+    /// Where in `attrs` each attribute of interest (by `AttrName::index`) starts, or
+    /// [`NO_ATTR`], found by the one scan that checks the start tag. Offsets, not spans, keep
+    /// `Elem` small enough to be moved without a call to `memcpy`.
+    attr_at: [u32; 3],
 }
 
-/// Byte offsets within an element's attribute text: name start, value start, value end.
-#[derive(Debug, Clone, Copy)]
-struct AttrSpan {
-    name: u32,
-    value: u32,
-    end: u32,
-}
+/// No such attribute, in [`Elem::attr_at`].
+const NO_ATTR: u32 = u32::MAX;
 
 /// The attributes the codec reads, matched by local name (their namespace is checked where
 /// they are used).
@@ -252,13 +248,15 @@ impl AttrName {
 
 impl Elem<'_> {
     pub(crate) fn has(&self, name: AttrName) -> bool {
-        self.spans.get(name.index()).is_some_and(Option::is_some)
+        self.attr_at
+            .get(name.index())
+            .is_some_and(|&at| at != NO_ATTR)
     }
 
     /// Forgets an attribute whose meaning has been used up.
     pub(crate) fn forget(&mut self, name: AttrName) {
-        if let Some(span) = self.spans.get_mut(name.index()) {
-            *span = None;
+        if let Some(at) = self.attr_at.get_mut(name.index()) {
+            *at = NO_ATTR;
         }
     }
 }
@@ -779,7 +777,7 @@ impl<'a> Parser<'a> {
             offset,
             depth,
             attrs,
-            spans: [None; 3],
+            attr_at: [NO_ATTR; 3],
         };
         if !attrs.bytes().all(is_xml_space_byte) {
             self.read_attributes(attrs, depth, &mut elem)?;
@@ -816,27 +814,17 @@ impl<'a> Parser<'a> {
                     self.limits.max_attributes,
                 ));
             }
-            self.check_chars(value)?;
             match split_qname(name) {
-                (None, b"xmlns") => self.bind(b"", self.unescape_attr(value)?, depth)?,
-                (Some(b"xmlns"), p) => self.bind(p, self.unescape_attr(value)?, depth)?,
+                (None, b"xmlns") => self.declare(b"", value, depth)?,
+                (Some(b"xmlns"), p) => self.declare(p, value, depth)?,
                 (_, local) => {
+                    self.check_chars(value)?;
                     if let Some(which) = AttrName::of(local) {
                         // The escapes are checked now; the value is unescaped when used.
                         self.unescape_attr(value)?;
-                        let at = |s: &[u8]| {
-                            let off = (s.as_ptr() as usize).wrapping_sub(all.as_ptr() as usize);
-                            u32::try_from(off).unwrap_or(u32::MAX)
-                        };
-                        let value_at = at(value.as_bytes());
-                        let len = u32::try_from(value.len()).unwrap_or(u32::MAX);
-                        let span = AttrSpan {
-                            name: at(name),
-                            value: value_at,
-                            end: value_at.saturating_add(len),
-                        };
-                        if let Some(slot) = elem.spans.get_mut(which.index()) {
-                            *slot = Some(span);
+                        let at = (name.as_ptr() as usize).wrapping_sub(all.as_ptr() as usize);
+                        if let Some(slot) = elem.attr_at.get_mut(which.index()) {
+                            *slot = u32::try_from(at).unwrap_or(NO_ATTR);
                         }
                     }
                 }
@@ -859,34 +847,52 @@ impl<'a> Parser<'a> {
         elem: &Elem<'a>,
         which: AttrName,
     ) -> Result<Option<Attr<'a>>, ParseError> {
-        let Some(span) = elem.spans.get(which.index()).copied().flatten() else {
+        let at = elem.attr_at.get(which.index()).copied().unwrap_or(NO_ATTR);
+        let mut rest = match elem.attrs.get(at as usize..) {
+            Some(rest) if at != NO_ATTR => rest,
+            _ => return Ok(None),
+        };
+        let Ok(Some((name, raw))) = next_attribute(&mut rest) else {
             return Ok(None);
         };
-        let qname = elem
-            .attrs
-            .as_bytes()
-            .get(span.name as usize..)
-            .unwrap_or_default();
-        let name_len = qname
-            .iter()
-            .position(|&b| b == b'=' || is_xml_space_byte(b))
-            .unwrap_or(qname.len());
-        let raw = elem
-            .attrs
-            .get(span.value as usize..span.end as usize)
-            .unwrap_or_default();
         Ok(Some(Attr {
-            prefix: split_qname(qname.get(..name_len).unwrap_or_default()).0,
+            prefix: split_qname(name).0,
             value: self.unescape_attr(raw)?,
         }))
     }
 
-    fn bind(
+    /// Reads a namespace declaration (`value` as written) and binds it. The usual URIs are
+    /// known by one comparison, which also shows that they hold nothing to check.
+    fn declare(
         &mut self,
         prefix: &'a [u8],
-        uri: Cow<'a, str>,
+        value: &'a str,
         depth: usize,
     ) -> Result<(), ParseError> {
+        let (ns, old) = Ns::classify(value);
+        if matches!(ns, Ns::Other(_)) {
+            self.check_chars(value)?;
+            let uri = self.unescape_attr(value)?;
+            self.check_binding_room()?;
+            // Namespaces are kept as slices of the input, and a raw element may carry one back
+            // out in an attribute: a URI that needed unescaping has no such slice, and one with
+            // a line break, tab or `<` would not read back the same (XML normalises attribute
+            // whitespace). No URI holds these and no CWMP peer writes one: refused, not changed.
+            let plain = matches!(uri, Cow::Borrowed(u) if !has_control_bytes(u.as_bytes())
+                    && memchr::memchr(b'<', u.as_bytes()).is_none());
+            if !plain {
+                return Err(self.error(ErrorKind::Xml(
+                    "namespace uri with a reference, a line break, a tab or '<' is not supported"
+                        .into(),
+                )));
+            }
+        } else {
+            self.check_binding_room()?;
+        }
+        self.bind(prefix, ns, old, depth)
+    }
+
+    fn check_binding_room(&self) -> Result<(), ParseError> {
         if self.bindings.len() >= self.limits.max_namespace_bindings {
             return Err(self.limit_error(
                 self.offset(),
@@ -894,24 +900,18 @@ impl<'a> Parser<'a> {
                 self.limits.max_namespace_bindings,
             ));
         }
-        // Namespaces are kept as slices of the input, and a raw element may carry one back
-        // out in an attribute: a URI that needed unescaping has no such slice, and one with a
-        // line break, tab or `<` would not read back the same (XML normalises attribute
-        // whitespace). No URI holds these and no CWMP peer writes one: refused, not changed.
-        let uri: &'a str = match uri {
-            Cow::Borrowed(u)
-                if !has_control_bytes(u.as_bytes())
-                    && memchr::memchr(b'<', u.as_bytes()).is_none() =>
-            {
-                u
-            }
-            _ => {
-                return Err(self.error(ErrorKind::Xml(
-                    "namespace uri with a reference, a line break, a tab or '<' is not supported"
-                        .into(),
-                )));
-            }
-        };
+        Ok(())
+    }
+
+    /// Binds `prefix` (empty for the default namespace) to `ns`, from a 1999 XML Schema URI
+    /// when `old`.
+    fn bind(
+        &mut self,
+        prefix: &'a [u8],
+        ns: Ns<'a>,
+        old: bool,
+        depth: usize,
+    ) -> Result<(), ParseError> {
         if !prefix.is_empty() && !is_ncname(prefix) {
             return Err(self.error(ErrorKind::Xml(format!(
                 "invalid namespace prefix {:?}",
@@ -921,7 +921,6 @@ impl<'a> Parser<'a> {
         if prefix.is_empty() {
             self.default_bindings += 1;
         }
-        let (ns, old) = Ns::classify(uri);
         if old {
             self.tolerate(WarningKind::Xsd1999Namespace)?;
         }
