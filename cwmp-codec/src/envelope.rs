@@ -310,7 +310,7 @@ impl<'a> Envelope<'a> {
     /// A [`ParseError`] naming the byte offset and element path; an input holding no envelope
     /// or more than one is an error too (use [`Message`] for those).
     pub fn parse(input: &'a [u8]) -> Result<Self, ParseError> {
-        Self::read(input, &ReadOptions::default(), false).map(|p| p.value)
+        Self::read(&mut Parser::new(input, &ReadOptions::default(), false)?)
     }
 
     /// Parses exactly one envelope with `opts`, returning the warnings recorded.
@@ -319,22 +319,23 @@ impl<'a> Envelope<'a> {
     ///
     /// As [`Envelope::parse`]; in strict mode also every tolerated quirk.
     pub fn parse_with(input: &'a [u8], opts: &ReadOptions) -> Result<Parsed<Self>, ParseError> {
-        Self::read(input, opts, true)
+        let mut p = Parser::new(input, opts, true)?;
+        let value = Self::read(&mut p)?;
+        Ok(Parsed {
+            value,
+            warnings: p.into_warnings(),
+        })
     }
 
-    fn read(input: &'a [u8], opts: &ReadOptions, warn: bool) -> Result<Parsed<Self>, ParseError> {
-        let mut p = Parser::new(input, opts, warn)?;
+    fn read(p: &mut Parser<'a>) -> Result<Self, ParseError> {
         let Some(root) = p.next_root()? else {
             return Err(p.error(ErrorKind::NoEnvelope));
         };
-        let env = read_envelope(&mut p, root)?;
+        let env = read_envelope(p, root)?;
         if p.next_root()?.is_some() {
             return Err(p.error(ErrorKind::TrailingContent));
         }
-        Ok(Parsed {
-            value: env,
-            warnings: p.into_warnings(),
-        })
+        Ok(env)
     }
 
     /// Writes the canonical form with default options.
@@ -439,7 +440,7 @@ impl<'a> Message<'a> {
     ///
     /// A [`ParseError`] naming the byte offset and element path.
     pub fn parse(input: &'a [u8]) -> Result<Self, ParseError> {
-        Self::read(input, &ReadOptions::default(), false).map(|p| p.value)
+        Self::read(&mut Parser::new(input, &ReadOptions::default(), false)?)
     }
 
     /// Parses every envelope with `opts`, returning the warnings recorded.
@@ -448,11 +449,15 @@ impl<'a> Message<'a> {
     ///
     /// As [`Message::parse`]; in strict mode also every tolerated quirk.
     pub fn parse_with(input: &'a [u8], opts: &ReadOptions) -> Result<Parsed<Self>, ParseError> {
-        Self::read(input, opts, true)
+        let mut p = Parser::new(input, opts, true)?;
+        let value = Self::read(&mut p)?;
+        Ok(Parsed {
+            value,
+            warnings: p.into_warnings(),
+        })
     }
 
-    fn read(input: &'a [u8], opts: &ReadOptions, warn: bool) -> Result<Parsed<Self>, ParseError> {
-        let mut p = Parser::new(input, opts, warn)?;
+    fn read(p: &mut Parser<'a>) -> Result<Self, ParseError> {
         let mut envelopes = Vec::new();
         while let Some(root) = p.next_root()? {
             if envelopes.len() >= p.limits.max_envelopes {
@@ -461,12 +466,9 @@ impl<'a> Message<'a> {
                     limit: p.limits.max_envelopes,
                 }));
             }
-            envelopes.push(read_envelope(&mut p, root)?);
+            envelopes.push(read_envelope(p, root)?);
         }
-        Ok(Parsed {
-            value: Self { envelopes },
-            warnings: p.into_warnings(),
-        })
+        Ok(Self { envelopes })
     }
 
     /// Writes every envelope, canonical, one after the other.

@@ -272,7 +272,7 @@ fn next_attribute<'a>(rest: &mut &'a str) -> Result<Option<(&'a [u8], &'a str)>,
     if rest.is_empty() {
         return Ok(None);
     }
-    let eq = rest.bytes().position(|b| b == b'=').ok_or(())?;
+    let eq = memchr::memchr(b'=', rest.as_bytes()).ok_or(())?;
     let name = trim_bytes(rest.as_bytes().get(..eq).unwrap_or_default());
     let after = rest.get(eq + 1..).unwrap_or_default();
     let q = after
@@ -341,45 +341,47 @@ impl<'a> Parser<'a> {
         opts: &ReadOptions,
         collect_warnings: bool,
     ) -> Result<Self, ParseError> {
-        let limits = opts.limits.clone();
-        let mut p = Self {
-            src: "",
-            base: 0,
-            // Replaced by the reader over the checked text below.
-            reader: quick_xml::Reader::from_str(""),
-            strict: opts.strict,
-            limits,
-            pos: 0,
-            stack: SmallVec::new(),
-            bindings: SmallVec::new(),
-            warnings: collect_warnings.then(Vec::new),
-            cwmp_minor: None,
-            default_bindings: 0,
-            skipped: 0,
-            between_markup: false,
-            reader_started: false,
-            primed: false,
-            fast_lane: fast_lane_enabled(),
-            bindings_generation: 0,
-            xsd_prefixes_checked: None,
+        // Everything that can fail comes first, so that the parser is built once, in place
+        // (it is large, and a value made early and returned later is copied).
+        let error = |offset, kind| ParseError {
+            offset,
+            path: String::new(),
+            kind,
         };
-        if input.len() > p.limits.max_input_bytes {
-            return Err(p.limit_error(0, "max_input_bytes", p.limits.max_input_bytes));
+        let max = opts.limits.max_input_bytes;
+        if input.len() > max {
+            let kind = ErrorKind::LimitExceeded {
+                name: "max_input_bytes",
+                limit: max,
+            };
+            return Err(error(0, kind));
         }
-        let mut input = input;
-        if let Some(rest) = input.strip_prefix(b"\xEF\xBB\xBF") {
-            p.tolerate_at(0, WarningKind::ByteOrderMark)?;
-            input = rest;
-            p.base = 3;
-        }
-        p.src = std::str::from_utf8(input).map_err(|e| {
-            p.error_at(
-                p.base + e.valid_up_to(),
+        let (input, base) = match input.strip_prefix(b"\xEF\xBB\xBF") {
+            Some(_) if opts.strict => {
+                return Err(error(0, ErrorKind::Strict(WarningKind::ByteOrderMark)));
+            }
+            Some(rest) => (rest, 3),
+            None => (input, 0),
+        };
+        let src = std::str::from_utf8(input).map_err(|e| {
+            error(
+                base + e.valid_up_to(),
                 ErrorKind::Xml("invalid utf-8".into()),
             )
         })?;
-        p.reader = quick_xml::Reader::from_str(p.src);
-        let config = p.reader.config_mut();
+        let warnings = collect_warnings.then(|| {
+            let mut w = Vec::new();
+            if base > 0 && opts.limits.max_warnings > 0 {
+                w.push(Warning {
+                    offset: 0,
+                    path: String::new(),
+                    kind: WarningKind::ByteOrderMark,
+                });
+            }
+            w
+        });
+        let mut reader = quick_xml::Reader::from_str(src);
+        let config = reader.config_mut();
         // End names are checked against our own stack (no allocation inside quick-xml).
         config.check_end_names = false;
         // The fast lane opens and closes most elements without quick-xml, so an end tag it
@@ -387,9 +389,28 @@ impl<'a> Parser<'a> {
         config.allow_unmatched_ends = true;
         config.expand_empty_elements = false;
         config.trim_text(false);
-        // Before its first read quick-xml stands between markup, as after a tag.
-        p.between_markup = p.fast_lane;
-        Ok(p)
+        let fast_lane = fast_lane_enabled();
+        Ok(Self {
+            src,
+            base,
+            reader,
+            strict: opts.strict,
+            limits: opts.limits.clone(),
+            pos: 0,
+            stack: SmallVec::new(),
+            bindings: SmallVec::new(),
+            warnings,
+            cwmp_minor: None,
+            default_bindings: 0,
+            skipped: 0,
+            // Before its first read quick-xml stands between markup, as after a tag.
+            between_markup: fast_lane,
+            reader_started: false,
+            primed: false,
+            fast_lane,
+            bindings_generation: 0,
+            xsd_prefixes_checked: None,
+        })
     }
 
     /// Starts a new envelope: forgets the cwmp namespace of the previous one.
