@@ -144,13 +144,14 @@ macro_rules! bodies {
                 }
             }
 
+            /// Reads the known method `elem`; gives `elem` back when the method is unknown.
             fn read_method(
                 p: &mut Parser<'a>,
                 elem: Elem<'a>,
-            ) -> Result<Option<Self>, ParseError> {
-                Ok(Some(match elem.local {
+            ) -> Result<Result<Self, Elem<'a>>, ParseError> {
+                Ok(Ok(match elem.local {
                     $( $wire => Self::$var(FromXml::from_xml(p, elem)?), )*
-                    _ => return Ok(None),
+                    _ => return Ok(Err(elem)),
                 }))
             }
 
@@ -548,10 +549,9 @@ fn read_body<'a>(p: &mut Parser<'a>, elem: &Elem<'a>) -> Result<Body<'a>, ParseE
             } else {
                 p.tolerate_in(&method, WarningKind::MethodWithoutNamespace)?;
             }
-            if Body::KNOWN_METHODS.contains(&method.local) {
-                Body::read_method(p, method)?.ok_or_else(|| p.error(ErrorKind::EmptyBody))?
-            } else {
-                unknown_method(p, &method)?
+            match Body::read_method(p, method)? {
+                Ok(body) => body,
+                Err(unknown) => unknown_method(p, &unknown)?,
             }
         }
         _ => unknown_method(p, &method)?,
