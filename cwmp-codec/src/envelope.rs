@@ -320,12 +320,7 @@ impl<'a> Envelope<'a> {
     ///
     /// As [`Envelope::parse`]; in strict mode also every tolerated quirk.
     pub fn parse_with(input: &'a [u8], opts: &ReadOptions) -> Result<Parsed<Self>, ParseError> {
-        let mut p = Parser::new(input, opts, true)?;
-        let value = Self::read(&mut p)?;
-        Ok(Parsed {
-            value,
-            warnings: p.into_warnings(),
-        })
+        Parser::read_with_warnings(input, opts, Self::read)
     }
 
     fn read(p: &mut Parser<'a>) -> Result<Self, ParseError> {
@@ -450,12 +445,7 @@ impl<'a> Message<'a> {
     ///
     /// As [`Message::parse`]; in strict mode also every tolerated quirk.
     pub fn parse_with(input: &'a [u8], opts: &ReadOptions) -> Result<Parsed<Self>, ParseError> {
-        let mut p = Parser::new(input, opts, true)?;
-        let value = Self::read(&mut p)?;
-        Ok(Parsed {
-            value,
-            warnings: p.into_warnings(),
-        })
+        Parser::read_with_warnings(input, opts, Self::read)
     }
 
     fn read(p: &mut Parser<'a>) -> Result<Self, ParseError> {

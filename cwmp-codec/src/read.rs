@@ -453,8 +453,18 @@ impl<'a> Parser<'a> {
         self.src.len().saturating_sub(self.position())
     }
 
-    pub(crate) fn into_warnings(self) -> Vec<Warning> {
-        self.warnings.unwrap_or_default()
+    /// Reads `input` with `read`, collecting the warnings.
+    pub(crate) fn read_with_warnings<T>(
+        input: &'a [u8],
+        opts: &ReadOptions,
+        read: impl FnOnce(&mut Self) -> Result<T, ParseError>,
+    ) -> Result<Parsed<T>, ParseError> {
+        let mut p = Self::new(input, opts, true)?;
+        let value = read(&mut p)?;
+        Ok(Parsed {
+            value,
+            warnings: p.warnings.unwrap_or_default(),
+        })
     }
 
     /// The absolute offset of the event being handled.
@@ -614,19 +624,9 @@ impl<'a> Parser<'a> {
             self.start_reader()?;
         }
         let event = self.reader.read_event();
-        self.between_markup = self.fast_lane
-            && matches!(
-                event,
-                Ok(Event::Start(_)
-                    | Event::Empty(_)
-                    | Event::End(_)
-                    | Event::CData(_)
-                    | Event::Comment(_)
-                    | Event::PI(_)
-                    | Event::Decl(_)
-                    | Event::DocType(_)
-                    | Event::GeneralRef(_))
-            );
+        // Text ends where quick-xml has looked ahead; at the end or after an error it is done.
+        self.between_markup =
+            self.fast_lane && !matches!(event, Ok(Event::Text(_) | Event::Eof) | Err(_));
         match event {
             Ok(event) => Ok(event),
             Err(e) => {
@@ -899,7 +899,6 @@ impl<'a> Parser<'a> {
         if matches!(ns, Ns::Other(_)) {
             self.check_chars(value)?;
             let uri = self.unescape_attr(value)?;
-            self.check_binding_room()?;
             // Namespaces are kept as slices of the input, and a raw element may carry one back
             // out in an attribute: a URI that needed unescaping has no such slice, and one with
             // a line break, tab or `<` would not read back the same (XML normalises attribute
@@ -912,21 +911,8 @@ impl<'a> Parser<'a> {
                         .into(),
                 )));
             }
-        } else {
-            self.check_binding_room()?;
         }
         self.bind(prefix, ns, old, depth)
-    }
-
-    fn check_binding_room(&self) -> Result<(), ParseError> {
-        if self.bindings.len() >= self.limits.max_namespace_bindings {
-            return Err(self.limit_error(
-                self.offset(),
-                "max_namespace_bindings",
-                self.limits.max_namespace_bindings,
-            ));
-        }
-        Ok(())
     }
 
     /// Binds `prefix` (empty for the default namespace) to `ns`, from a 1999 XML Schema URI
@@ -938,6 +924,13 @@ impl<'a> Parser<'a> {
         old: bool,
         depth: usize,
     ) -> Result<(), ParseError> {
+        if self.bindings.len() >= self.limits.max_namespace_bindings {
+            return Err(self.limit_error(
+                self.offset(),
+                "max_namespace_bindings",
+                self.limits.max_namespace_bindings,
+            ));
+        }
         if !prefix.is_empty() && !is_ncname(prefix) {
             return Err(self.error(ErrorKind::Xml(format!(
                 "invalid namespace prefix {:?}",
