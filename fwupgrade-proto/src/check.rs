@@ -515,12 +515,16 @@ impl<'a> CheckResponse<'a> {
         }
         w.opt_int("normalPeriod", self.normal_period.map(u64::from))?;
         w.opt_int("errorPeriod", self.error_period.map(u64::from))?;
-        let written: &[&str] = if self.offer.is_some() {
-            &RESPONSE_FIELDS
-        } else {
-            &["retCode", "retMessage", "normalPeriod", "errorPeriod"]
-        };
-        w.extra(&self.extra, written)
+        if self.offer.is_none() {
+            // Without an offer, reading keeps the offer's fields as extra fields, under their
+            // standard names, first and in the standard's order (`Collected::demote`): written
+            // so, they read back in place.
+            w.extra_named(
+                &self.extra,
+                RESPONSE_FIELDS.get(OFFER_SLOTS).unwrap_or_default(),
+            )?;
+        }
+        w.extra(&self.extra, &RESPONSE_FIELDS)
     }
 
     /// The form body as bytes.
@@ -605,6 +609,27 @@ impl<'a> arbitrary::Arbitrary<'a> for CheckResponse<'a> {
 mod tests {
     use super::*;
     use alloc::string::ToString;
+
+    /// Without an offer, offer fields are kept as extra fields and written back where reading
+    /// puts them (first, in the standard's order), so writing is a fixpoint (a fuzz finding).
+    #[test]
+    fn offer_fields_without_an_offer_keep_their_place() {
+        let field = |name: &'static str, value: &'static str| Field {
+            name: Cow::Borrowed(name),
+            value: Cow::Borrowed(value),
+        };
+        let mut r = CheckResponse::no_update();
+        r.extra = alloc::vec![
+            field("x", "1"),
+            field("pkgFileVersion", "2"),
+            field("PkgFileName", "3"),
+        ];
+        let written = r.to_string();
+        assert_eq!(written, "retCode=201&pkgFileVersion=2&pkgFileName=3&x=1");
+        let again = CheckResponse::parse(&written).unwrap();
+        assert_eq!(again.to_string(), written);
+        assert_eq!(again.extra.len(), 3);
+    }
 
     const SPEC_EXAMPLE: &str = "devManuFact=SEC&devModel=IPTV_STB&devIpAddr=125.147.11.11&devId=00:FF:FF:FF:FF:FF&devFWver=1.5.8&pkgId=Firmware&saID=000000000&reqType=1";
 

@@ -343,6 +343,21 @@ impl<'w, W: fmt::Write + ?Sized> FormWriter<'w, W> {
         }
     }
 
+    /// Writes the extra fields that bear one of `names` (in any case) under that name, in
+    /// the order of `names`.
+    pub(crate) fn extra_named(
+        &mut self,
+        extra: &[Field<'_>],
+        names: &[&'static str],
+    ) -> fmt::Result {
+        for &name in names {
+            for f in extra.iter().filter(|f| f.name.eq_ignore_ascii_case(name)) {
+                self.field(name, &f.value)?;
+            }
+        }
+        Ok(())
+    }
+
     /// Writes the unknown fields, skipping any whose name the message writes itself (so the
     /// output never has a duplicate).
     pub(crate) fn extra(&mut self, extra: &[Field<'_>], written: &[&str]) -> fmt::Result {
