@@ -96,11 +96,9 @@ pub struct UnknownMethod<'a> {
     pub name: Cow<'a, str>,
     /// Namespace URI (empty for none).
     pub namespace: Cow<'a, str>,
-    /// The element's XML text, start tag to end tag.
-    pub raw: Cow<'a, str>,
-    /// The namespace declarations in scope where it stood (see
-    /// [`UnknownHeader::in_scope`](crate::UnknownHeader::in_scope)).
-    pub in_scope: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// The element as received, with the declarations from outside it that it uses. Its
+    /// `Debug` and serde forms hide every value: see [`RawXml`](crate::RawXml) on credentials.
+    pub raw: crate::RawXml<'a>,
 }
 
 impl UnknownMethod<'_> {
@@ -110,8 +108,7 @@ impl UnknownMethod<'_> {
         UnknownMethod {
             name: IntoOwned::into_owned(self.name),
             namespace: IntoOwned::into_owned(self.namespace),
-            raw: IntoOwned::into_owned(self.raw),
-            in_scope: crate::header::owned_bindings(self.in_scope),
+            raw: self.raw.into_owned(),
         }
     }
 }
@@ -159,7 +156,7 @@ macro_rules! bodies {
                 match self {
                     $( Self::$var(v) => v.to_xml(w, concat!("cwmp:", $wire)), )*
                     Self::Fault(f) => f.to_xml(w, "SOAP-ENV:Fault"),
-                    Self::Unknown(m) => crate::header::write_raw_element(w, &m.raw, &m.in_scope),
+                    Self::Unknown(m) => crate::header::write_raw_element(w, &m.raw),
                 }
             }
 
@@ -509,13 +506,8 @@ fn read_envelope<'a>(p: &mut Parser<'a>, root: Elem<'a>) -> Result<Envelope<'a>,
     let Some(body) = body else {
         return Err(p.error_in(&root, ErrorKind::MissingBody));
     };
-    let header = match header {
-        Some(h) => h,
-        None => {
-            p.tolerate_in(&root, WarningKind::MissingHeader)?;
-            Header::default()
-        }
-    };
+    // SOAP 1.1 (4.2) makes the Header optional, and the writer leaves an empty one out.
+    let header = header.unwrap_or_default();
     let version = CwmpVersion::detect(p.cwmp_minor().or(declared).unwrap_or(0), &header);
     Ok(Envelope {
         version,
@@ -553,11 +545,11 @@ fn read_body<'a>(p: &mut Parser<'a>, elem: &Elem<'a>) -> Result<Body<'a>, ParseE
 }
 
 fn unknown_method<'a>(p: &mut Parser<'a>, method: &Elem<'a>) -> Result<Body<'a>, ParseError> {
-    let in_scope = p.outer_bindings(method);
+    let namespace = method.ns.uri();
+    let kept = p.keep_raw(method, namespace)?;
     Ok(Body::Unknown(UnknownMethod {
         name: Cow::Borrowed(method.local),
-        namespace: Cow::Borrowed(method.ns.uri()),
-        raw: Cow::Borrowed(p.raw(method)?),
-        in_scope,
+        namespace: Cow::Borrowed(namespace),
+        raw: crate::RawXml::read(kept.xml, kept.in_scope),
     }))
 }

@@ -10,7 +10,7 @@ use std::fmt;
 /// `Envelope/Body/SetParameterValues/ParameterList/ParameterValueStruct[3]/Value`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[error("{kind} at byte {offset} ({path})")]
+#[error("{kind} at byte {offset} ({})", Quoted(.path))]
 pub struct ParseError {
     /// Byte offset in the input.
     pub offset: usize,
@@ -34,9 +34,34 @@ impl ParseError {
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The XML itself is malformed (unclosed tags, bad syntax, mismatched end tag).
-    #[error("malformed xml: {0}")]
+    /// The XML itself is malformed (unclosed tags, bad syntax).
+    #[error("malformed xml: {}", Quoted(.0))]
     Xml(String),
+    /// An element, attribute or processing-instruction name that is not an XML name (or a
+    /// namespace-qualified name where one is required).
+    #[error("invalid xml name \"{}\"", Quoted(.0))]
+    InvalidName(String),
+    /// The same attribute twice on one element (by name, or by namespace and local name).
+    #[error("duplicate attribute {}", Quoted(.0))]
+    DuplicateAttribute(String),
+    /// An attribute value that is not well-formed: a `<`, or a `&` that starts no valid
+    /// reference.
+    #[error("malformed value of attribute {}", Quoted(.0))]
+    MalformedAttributeValue(String),
+    /// An end tag that does not close the element open there.
+    #[error("end tag </{}> does not match <{}>", Quoted(.found), Quoted(.expected))]
+    MismatchedEndTag {
+        /// The name of the element open there.
+        expected: String,
+        /// The name in the end tag (cut to 64 bytes).
+        found: String,
+    },
+    /// `]]>` in text content, which XML reserves for the end of a CDATA section.
+    #[error("']]>' in text content")]
+    CDataEndInText,
+    /// A comment holding `--` or ending in `-`.
+    #[error("malformed comment")]
+    MalformedComment,
     /// The input ended inside an element.
     #[error("unexpected end of input")]
     UnexpectedEof,
@@ -44,17 +69,18 @@ pub enum ErrorKind {
     #[error("doctype declarations are not allowed")]
     DocType,
     /// An entity reference other than the five predefined ones.
-    #[error("unknown entity reference &{0};")]
+    #[error("unknown entity reference &{};", Quoted(.0))]
     UnknownEntity(String),
     /// A character reference that names no valid XML character.
-    #[error("invalid character reference &{0};")]
+    #[error("invalid character reference &{};", Quoted(.0))]
     InvalidCharRef(String),
     /// A character XML 1.0 does not allow (C0 controls other than tab, line feed and carriage
-    /// return), raw or as a reference.
+    /// return, and the noncharacters U+FFFE and U+FFFF), raw or as a reference, anywhere in
+    /// the document: text, attribute values, comments, processing instructions.
     #[error("character U+{0:04X} is not allowed in xml")]
     IllegalCharacter(u32),
     /// A namespace prefix with no declaration in scope.
-    #[error("unbound namespace prefix {0}")]
+    #[error("unbound namespace prefix {}", Quoted(.0))]
     UnboundPrefix(String),
     /// One of the [`Limits`](crate::Limits) was exceeded.
     #[error("limit exceeded: {name} is {limit}")]
@@ -84,16 +110,16 @@ pub enum ErrorKind {
     #[error("missing element {0}")]
     MissingElement(&'static str),
     /// A child element that may occur once occurs again.
-    #[error("duplicate element {0}")]
+    #[error("duplicate element {}", Quoted(.0))]
     DuplicateElement(String),
     /// Element content where only text may stand.
-    #[error("unexpected element {0} in text content")]
+    #[error("unexpected element {} in text content", Quoted(.0))]
     UnexpectedElement(String),
     /// Non-whitespace text where only elements may stand.
     #[error("unexpected text in element content")]
     UnexpectedText,
     /// Text that does not parse as the type the schema (or `xsi:type`) gives it.
-    #[error("invalid {expected} value {found:?}")]
+    #[error("invalid {expected} value \"{}\"", Quoted(.found))]
     InvalidValue {
         /// The expected type, e.g. `unsignedInt`.
         expected: &'static str,
@@ -124,7 +150,43 @@ pub struct Warning {
 
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {} ({})", self.kind, self.offset, self.path)
+        write!(
+            f,
+            "{} at byte {} ({})",
+            self.kind,
+            self.offset,
+            Quoted(&self.path)
+        )
+    }
+}
+
+/// Most bytes of input an error keeps to quote ([`excerpt`]): enough to recognise a name or a
+/// value, too few to flood a log.
+pub(crate) const EXCERPT_BYTES: usize = 64;
+
+/// `text` cut to [`EXCERPT_BYTES`] on a character boundary, with `…` where it was cut: what an
+/// error or a warning path keeps of input it quotes.
+pub(crate) fn excerpt(text: &str) -> String {
+    if text.len() <= EXCERPT_BYTES {
+        return text.to_owned();
+    }
+    let mut end = EXCERPT_BYTES;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut cut = text.get(..end).unwrap_or_default().to_owned();
+    cut.push('…');
+    cut
+}
+
+/// Input quoted in a message: control characters, backslashes, quotes and invisible format
+/// characters (bidirectional overrides among them) escaped as Rust escapes them, so a message
+/// is one line that shows what was sent and cannot forge other lines or move the cursor.
+pub(crate) struct Quoted<'a>(pub(crate) &'a str);
+
+impl fmt::Display for Quoted<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0.escape_debug(), f)
     }
 }
 
@@ -192,9 +254,6 @@ pub enum WarningKind {
     /// A cwmp `ID` header without `mustUnderstand="1"`.
     #[error("id header without mustunderstand")]
     IdWithoutMustUnderstand,
-    /// No `Header` element.
-    #[error("missing soap header")]
-    MissingHeader,
     /// A `Header` element with nothing in it.
     #[error("empty soap header")]
     EmptyHeader,

@@ -3,6 +3,7 @@
 use std::borrow::Cow;
 
 use crate::error::{ParseError, WarningKind};
+use crate::raw::RawXml;
 use crate::read::{AttrName, Elem, FromXml, Ns, Parser};
 use crate::rpc::IntoOwned;
 use crate::write::XmlWriter;
@@ -43,12 +44,10 @@ pub struct UnknownHeader<'a> {
     /// Whether it carried `SOAP-ENV:mustUnderstand="1"`: a receiver that does not understand
     /// it must answer with a fault (SOAP 1.1 4.2.3; TR-069 uses fault 9000 or 8000).
     pub must_understand: bool,
-    /// The element's XML text, start tag to end tag.
-    pub raw: Cow<'a, str>,
-    /// The namespace declarations in scope where it stood, made outside it, as
-    /// (prefix, URI); an empty prefix is the default namespace. The writer adds those `raw`
-    /// does not declare itself, so the element stays well-formed wherever it is written.
-    pub in_scope: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+    /// The element as received, with the declarations from outside it that it uses (the
+    /// writer adds those to its start tag, so it stays well-formed wherever it is written).
+    /// Its `Debug` and serde forms hide every value: see [`RawXml`] on credentials.
+    pub raw: RawXml<'a>,
 }
 
 impl<'a> Header<'a> {
@@ -80,8 +79,7 @@ impl<'a> Header<'a> {
                     namespace: IntoOwned::into_owned(h.namespace),
                     name: IntoOwned::into_owned(h.name),
                     must_understand: h.must_understand,
-                    raw: IntoOwned::into_owned(h.raw),
-                    in_scope: owned_bindings(h.in_scope),
+                    raw: h.raw.into_owned(),
                 })
                 .collect(),
         }
@@ -111,16 +109,13 @@ impl<'a> Header<'a> {
                         }
                         None => false,
                     };
-                    let namespace = Cow::Borrowed(child.ns.uri());
-                    let name = Cow::Borrowed(child.local);
-                    let in_scope = p.outer_bindings(&child);
-                    let raw = Cow::Borrowed(p.raw(&child)?);
+                    let namespace = child.ns.uri();
+                    let kept = p.keep_raw(&child, namespace)?;
                     h.unknown.push(UnknownHeader {
-                        namespace,
-                        name,
+                        namespace: Cow::Borrowed(namespace),
+                        name: Cow::Borrowed(child.local),
                         must_understand,
-                        raw,
-                        in_scope,
+                        raw: RawXml::read(kept.xml, kept.in_scope),
                     });
                     continue;
                 }
@@ -180,9 +175,10 @@ impl<'a> Header<'a> {
         Ok(h)
     }
 
+    /// Writes the header; an empty one is left out (SOAP 1.1 makes the element optional, and
+    /// strict reading refuses an empty one).
     pub(crate) fn write(&self, w: &mut XmlWriter<'_>) {
         if self.is_empty() {
-            w.empty("SOAP-ENV:Header");
             return;
         }
         w.start("SOAP-ENV:Header");
@@ -213,28 +209,17 @@ impl<'a> Header<'a> {
             w.end("cwmp:UseCWMPVersion");
         }
         for h in &self.unknown {
-            write_raw_element(w, &h.raw, &h.in_scope);
+            write_raw_element(w, &h.raw);
         }
         w.end("SOAP-ENV:Header");
     }
 }
 
-pub(crate) fn owned_bindings(
-    bindings: Vec<(Cow<'_, str>, Cow<'_, str>)>,
-) -> Vec<(Cow<'static, str>, Cow<'static, str>)> {
-    bindings
-        .into_iter()
-        .map(|(p, u)| (IntoOwned::into_owned(p), IntoOwned::into_owned(u)))
-        .collect()
-}
-
 /// Writes an element kept raw, adding to its start tag the declarations from `in_scope` (those
 /// it relied on from outside) that the canonical root does not already make the same way.
-pub(crate) fn write_raw_element(
-    w: &mut XmlWriter<'_>,
-    raw: &str,
-    in_scope: &[(Cow<'_, str>, Cow<'_, str>)],
-) {
+pub(crate) fn write_raw_element(w: &mut XmlWriter<'_>, raw: &RawXml<'_>) {
+    let in_scope = raw.in_scope();
+    let raw = raw.expose();
     // The reader checked the element's name, so it ends at the first `>`, `/` or space.
     let name_end = raw
         .char_indices()

@@ -11,6 +11,7 @@ mod fault;
 mod header;
 mod lazy;
 mod limits;
+mod raw;
 mod read;
 mod rpc;
 mod value;
@@ -26,6 +27,7 @@ pub use fault::{CwmpFault, Fault, SetParameterValuesFault, SoapFaultCode};
 pub use header::{Header, UnknownHeader};
 pub use lazy::ParameterIter;
 pub use limits::Limits;
+pub use raw::RawXml;
 #[cfg(fuzzing)]
 #[doc(hidden)]
 pub use read::set_fast_lane;

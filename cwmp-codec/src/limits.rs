@@ -8,11 +8,12 @@
 /// | `max_input_bytes` | 16 MiB | a 20,000-parameter GetParameterValuesResponse is about 2.5 MiB; checked before any parsing |
 /// | `max_depth` | 32 | the deepest CWMP envelope (ChangeDUState) nests 6 levels; vendor extensions get room, recursion bombs do not |
 /// | `max_list_items` | 100,000 | the largest real data models have tens of thousands of parameters |
-/// | `max_text_bytes` | 1 MiB | the longest schema field is 1024 characters; certificates in `Value`s run to a few KiB |
+/// | `max_text_bytes` | 1 MiB | the longest schema field is 1024 characters; certificates in `Value`s run to a few KiB; also bounds each attribute value and each element kept raw |
 /// | `max_envelopes` | 64 | MaxEnvelopes is a small number in practice (1 for most CPEs) |
 /// | `max_namespace_bindings` | 32 | namespace declarations in scope at once; real envelopes declare 5 to 10 |
 /// | `max_attributes` | 32 | attributes on one element; CWMP uses at most 3 |
-/// | `max_warnings` | 1,024 | recorded warnings; past it the reader keeps going but records no more |
+/// | `max_warnings` | 1,024 | recorded warnings; past it the reader keeps going and counts them ([`Parsed::dropped_warnings`](crate::Parsed::dropped_warnings)) |
+/// | `max_raw_bytes` | 1 MiB | unknown content kept raw in one message (unknown headers and methods), with the namespace URIs each relies on counted each time: bounds what the value holds, prints and writes, however often a long declaration is relied on |
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
@@ -33,6 +34,9 @@ pub struct Limits {
     pub max_attributes: usize,
     /// Most warnings recorded.
     pub max_warnings: usize,
+    /// Most bytes of unknown content kept raw in one message: the XML of each unknown header
+    /// and method, the declarations the writer adds to it, and its namespace URI.
+    pub max_raw_bytes: usize,
 }
 
 impl Default for Limits {
@@ -46,6 +50,7 @@ impl Default for Limits {
             max_namespace_bindings: 32,
             max_attributes: 32,
             max_warnings: 1024,
+            max_raw_bytes: 1 << 20,
         }
     }
 }

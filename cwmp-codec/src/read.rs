@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use smallvec::SmallVec;
 
-use crate::error::{ErrorKind, ParseError, Warning, WarningKind};
+use crate::error::{ErrorKind, ParseError, Warning, WarningKind, excerpt};
 use crate::limits::Limits;
 
 pub(crate) const SOAP_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -24,6 +24,8 @@ pub(crate) const XSD: &str = "http://www.w3.org/2001/XMLSchema";
 pub(crate) const XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
 const XSD_1999: &str = "http://www.w3.org/1999/XMLSchema";
 const XSI_1999: &str = "http://www.w3.org/1999/XMLSchema-instance";
+const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
+const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
 
 #[cfg(any(test, fuzzing))]
 thread_local! {
@@ -106,8 +108,12 @@ impl ReadOptions {
 pub struct Parsed<T> {
     /// What was parsed.
     pub value: T,
-    /// The quirks that were accepted, in input order.
+    /// The quirks that were accepted, in input order, up to
+    /// [`Limits::max_warnings`](crate::Limits::max_warnings).
     pub warnings: Vec<Warning>,
+    /// How many more quirks were accepted than `warnings` holds: past the cap they are counted,
+    /// not recorded, so that a dropped item is never dropped unseen.
+    pub dropped_warnings: usize,
 }
 
 /// A namespace, classified once when its declaration is read.
@@ -165,6 +171,8 @@ struct Binding<'a> {
     prefix: &'a [u8],
     ns: Ns<'a>,
     depth: usize,
+    /// Whether it counts against `max_namespace_bindings`.
+    counted: bool,
 }
 
 /// A tag the fast lane read ([`Parser::plain_tag`]).
@@ -198,8 +206,6 @@ pub(crate) struct Attr<'a> {
 /// An element whose start tag has been read.
 #[derive(Debug, Clone)]
 pub(crate) struct Elem<'a> {
-    /// The name as written, prefix included.
-    pub(crate) qname: &'a str,
     pub(crate) local: &'a str,
     pub(crate) ns: Ns<'a>,
     /// Whether the name carried a prefix.
@@ -314,6 +320,14 @@ pub(crate) struct Parser<'a> {
     /// Namespace declarations in scope; inline for the usual five to eight.
     bindings: SmallVec<[Binding<'a>; 8]>,
     warnings: Option<Vec<Warning>>,
+    /// Warnings past `max_warnings`, counted.
+    dropped_warnings: usize,
+    /// Namespace declarations in scope that count against `max_namespace_bindings`: all but
+    /// the canonical five ([`is_canonical_binding`]), which the writer adds to every envelope,
+    /// so that what was read always reads back.
+    counted_bindings: usize,
+    /// Bytes of unknown content kept raw so far, against `max_raw_bytes`.
+    raw_bytes: usize,
     /// The cwmp namespace minor number seen in the current envelope.
     cwmp_minor: Option<u8>,
     /// Default-namespace declarations in scope: while there are none, an unprefixed name is in
@@ -374,6 +388,8 @@ impl<'a> Parser<'a> {
                 ErrorKind::Xml("invalid utf-8".into()),
             )
         })?;
+        let bom_dropped =
+            usize::from(base > 0 && collect_warnings && opts.limits.max_warnings == 0);
         let warnings = collect_warnings.then(|| {
             let mut w = Vec::new();
             if base > 0 && opts.limits.max_warnings > 0 {
@@ -405,6 +421,9 @@ impl<'a> Parser<'a> {
             stack: SmallVec::new(),
             bindings: SmallVec::new(),
             warnings,
+            dropped_warnings: bom_dropped,
+            counted_bindings: 0,
+            raw_bytes: 0,
             cwmp_minor: None,
             default_bindings: 0,
             skipped: 0,
@@ -464,6 +483,7 @@ impl<'a> Parser<'a> {
         Ok(Parsed {
             value,
             warnings: p.warnings.unwrap_or_default(),
+            dropped_warnings: p.dropped_warnings,
         })
     }
 
@@ -478,7 +498,13 @@ impl<'a> Parser<'a> {
             if i > 0 {
                 path.push('/');
             }
-            path.push_str(open.local);
+            // Names were checked, so they hold no control character; a long one is cut, so
+            // that each warning's path stays small.
+            if open.local.len() > crate::error::EXCERPT_BYTES {
+                path.push_str(&excerpt(open.local));
+            } else {
+                path.push_str(open.local);
+            }
             if open.index > 0 {
                 path.push('[');
                 path.push_str(&open.index.to_string());
@@ -495,7 +521,11 @@ impl<'a> Parser<'a> {
             if !path.is_empty() {
                 path.push('/');
             }
-            path.push_str(elem.local);
+            if elem.local.len() > crate::error::EXCERPT_BYTES {
+                path.push_str(&excerpt(elem.local));
+            } else {
+                path.push_str(elem.local);
+            }
         }
         path
     }
@@ -533,15 +563,15 @@ impl<'a> Parser<'a> {
                 kind: ErrorKind::Strict(kind),
             });
         }
-        if self
-            .warnings
-            .as_ref()
-            .is_some_and(|w| w.len() < self.limits.max_warnings)
-        {
-            let path = path(self);
-            if let Some(w) = self.warnings.as_mut() {
-                w.push(Warning { offset, path, kind });
+        match &self.warnings {
+            Some(w) if w.len() < self.limits.max_warnings => {
+                let path = path(self);
+                if let Some(w) = self.warnings.as_mut() {
+                    w.push(Warning { offset, path, kind });
+                }
             }
+            Some(_) => self.dropped_warnings += 1,
+            None => {}
         }
         Ok(())
     }
@@ -750,9 +780,12 @@ impl<'a> Parser<'a> {
                         return Err(self.error(ErrorKind::TrailingContent));
                     }
                 }
-                Event::Decl(_) => self.tolerate(WarningKind::XmlDeclaration)?,
-                Event::Comment(_) => self.tolerate(WarningKind::Comment)?,
-                Event::PI(_) => self.tolerate(WarningKind::ProcessingInstruction)?,
+                Event::Decl(d) => {
+                    self.check_chars(&d)?;
+                    self.tolerate(WarningKind::XmlDeclaration)?;
+                }
+                Event::Comment(c) => self.comment(&c)?,
+                Event::PI(pi) => self.processing_instruction(&pi)?,
                 Event::DocType(_) => return Err(self.error(ErrorKind::DocType)),
                 Event::Eof => return Ok(None),
                 Event::End(_) | Event::CData(_) | Event::GeneralRef(_) => {
@@ -784,9 +817,10 @@ impl<'a> Parser<'a> {
             return Err(self.limit_error(offset, "max_depth", self.limits.max_depth));
         }
         let (qname, attrs) = raw.split_at_checked(name_len).unwrap_or((raw, ""));
-        // Names are not checked here: known names match literals, unknown elements are
-        // skipped or kept verbatim (`raw` checks the one name it writes into), and every
-        // prefix in use resolved to a declaration whose prefix `bind` checked.
+        // Every name is checked, skipped and raw ones too: what is kept raw is written back.
+        if !is_qname(qname.as_bytes()) {
+            return Err(self.error_at(offset, ErrorKind::InvalidName(excerpt(qname))));
+        }
         let (prefix, local) = split_str_qname(qname);
         self.stack.push(Open {
             qname: qname.as_bytes(),
@@ -795,7 +829,6 @@ impl<'a> Parser<'a> {
         });
         let depth = self.stack.len();
         let mut elem = Elem {
-            qname,
             local,
             ns: Ns::None,
             prefixed: prefix.is_some(),
@@ -816,38 +849,59 @@ impl<'a> Parser<'a> {
         Ok(elem)
     }
 
-    /// Reads and checks the attributes of a start tag: binds its namespace declarations and
-    /// notes which attributes of interest it has.
+    /// Reads and checks the attributes of a start tag: binds its namespace declarations,
+    /// notes which attributes of interest it has, and checks the rest as XML requires
+    /// (names, values, no attribute twice, every prefix bound), since unknown content is kept
+    /// and written back as it stands.
     fn read_attributes(
         &mut self,
         mut rest: &'a str,
         depth: usize,
         elem: &mut Elem<'a>,
     ) -> Result<(), ParseError> {
-        let mut count = 0usize;
         let all = rest;
+        // Names seen on this tag; prefixed ones are resolved once every declaration of the tag
+        // is bound (a declaration may follow the attribute that uses it).
+        let mut names: SmallVec<[&'a [u8]; 8]> = SmallVec::new();
         loop {
+            // XML wants whitespace before each attribute (`a="1"b="2"` is not XML).
+            if !rest.is_empty() && !rest.starts_with(is_xml_space) {
+                return Err(self.error(ErrorKind::Xml("malformed attribute".into())));
+            }
             let Some((name, value)) = next_attribute(&mut rest)
                 .map_err(|()| self.error(ErrorKind::Xml("malformed attribute".into())))?
             else {
-                return Ok(());
+                break;
             };
-            count += 1;
-            if count > self.limits.max_attributes {
+            if names.len() >= self.limits.max_attributes {
                 return Err(self.limit_error(
                     self.offset(),
                     "max_attributes",
                     self.limits.max_attributes,
                 ));
             }
+            let lossy = || excerpt(&String::from_utf8_lossy(name));
+            if !is_qname(name) {
+                return Err(self.error(ErrorKind::InvalidName(lossy())));
+            }
+            if names.contains(&name) {
+                return Err(self.error(ErrorKind::DuplicateAttribute(lossy())));
+            }
+            names.push(name);
+            if value.len() > self.limits.max_text_bytes {
+                return Err(self.limit_error(
+                    self.offset(),
+                    "max_text_bytes",
+                    self.limits.max_text_bytes,
+                ));
+            }
             match split_qname(name) {
                 (None, b"xmlns") => self.declare(b"", value, depth)?,
                 (Some(b"xmlns"), p) => self.declare(p, value, depth)?,
                 (_, local) => {
-                    self.check_chars(value)?;
+                    // The escapes are checked now; the value is unescaped again when used.
+                    self.check_attr_value(name, value)?;
                     if let Some(which) = AttrName::of(local) {
-                        // The escapes are checked now; the value is unescaped when used.
-                        self.unescape_attr(value)?;
                         let at = (name.as_ptr() as usize).wrapping_sub(all.as_ptr() as usize);
                         if let Some(slot) = elem.attr_at.get_mut(which.index()) {
                             *slot = u32::try_from(at).unwrap_or(NO_ATTR);
@@ -856,6 +910,51 @@ impl<'a> Parser<'a> {
                 }
             }
         }
+        self.check_attribute_namespaces(&names)
+    }
+
+    /// Checks an attribute value as XML requires: legal characters, no `<`, every `&` a
+    /// predefined entity or a character reference to a legal character.
+    fn check_attr_value(&self, name: &[u8], value: &'a str) -> Result<(), ParseError> {
+        self.check_chars(value)?;
+        let bad = || {
+            self.error(ErrorKind::MalformedAttributeValue(excerpt(
+                &String::from_utf8_lossy(name),
+            )))
+        };
+        if memchr::memchr(b'<', value.as_bytes()).is_some() {
+            return Err(bad());
+        }
+        if let Cow::Owned(unescaped) = self.unescape_attr(value)? {
+            self.check_chars(&unescaped)?;
+        }
+        Ok(())
+    }
+
+    /// Resolves the prefix of every prefixed attribute of a start tag (an unbound one is an
+    /// error) and refuses two attributes with the same namespace and local name.
+    fn check_attribute_namespaces(&self, names: &[&'a [u8]]) -> Result<(), ParseError> {
+        for (i, &name) in names.iter().enumerate() {
+            let (Some(prefix), local) = split_qname(name) else {
+                continue;
+            };
+            if prefix == b"xmlns" {
+                continue;
+            }
+            let ns = self.resolve(Some(prefix), false)?;
+            let clash = names.iter().take(i).any(|&other| match split_qname(other) {
+                (Some(p), l) if p != b"xmlns" && l == local => {
+                    self.resolve(Some(p), false).ok() == Some(ns)
+                }
+                _ => false,
+            });
+            if clash {
+                return Err(self.error(ErrorKind::DuplicateAttribute(excerpt(
+                    &String::from_utf8_lossy(name),
+                ))));
+            }
+        }
+        Ok(())
     }
 
     fn unescape_attr(&self, value: &'a str) -> Result<Cow<'a, str>, ParseError> {
@@ -864,7 +963,7 @@ impl<'a> Parser<'a> {
         }
         quick_xml::escape::unescape(value)
             .map(|v| Cow::Owned(v.into_owned()))
-            .map_err(|e| self.error(ErrorKind::Xml(e.to_string())))
+            .map_err(|e| self.error(ErrorKind::Xml(excerpt(&e.to_string()))))
     }
 
     /// The attribute `which` of `elem`, if present (the start tag was checked when read).
@@ -900,17 +999,32 @@ impl<'a> Parser<'a> {
             self.check_chars(value)?;
             let uri = self.unescape_attr(value)?;
             // Namespaces are kept as slices of the input, and a raw element may carry one back
-            // out in an attribute: a URI that needed unescaping has no such slice, and one with
-            // a line break, tab or `<` would not read back the same (XML normalises attribute
-            // whitespace). No URI holds these and no CWMP peer writes one: refused, not changed.
+            // out in a double-quoted attribute: a URI that needed unescaping has no such slice,
+            // and one with a line break, tab, `<` or `"` would not read back the same (XML
+            // normalises attribute whitespace). No URI holds these and no CWMP peer writes
+            // one: refused, not changed.
             let plain = matches!(uri, Cow::Borrowed(u) if !has_control_bytes(u.as_bytes())
-                    && memchr::memchr(b'<', u.as_bytes()).is_none());
+                    && memchr::memchr2(b'<', b'"', u.as_bytes()).is_none());
             if !plain {
                 return Err(self.error(ErrorKind::Xml(
-                    "namespace uri with a reference, a line break, a tab or '<' is not supported"
+                    "namespace uri with a reference, a line break, a tab, '<' or '\"' is not \
+                     supported"
                         .into(),
                 )));
             }
+        }
+        // The reserved prefixes and names of Namespaces in XML 1.0 (section 3).
+        let reserved = match prefix {
+            b"xmlns" => true,
+            b"xml" => value != XML_NS,
+            _ => value == XML_NS || value == XMLNS_NS || (value.is_empty() && !prefix.is_empty()),
+        };
+        if reserved {
+            return Err(self.error(ErrorKind::Xml(format!(
+                "reserved namespace declaration xmlns:{}=\"{}\"",
+                excerpt(&String::from_utf8_lossy(prefix)),
+                excerpt(value)
+            ))));
         }
         self.bind(prefix, ns, old, depth)
     }
@@ -924,7 +1038,8 @@ impl<'a> Parser<'a> {
         old: bool,
         depth: usize,
     ) -> Result<(), ParseError> {
-        if self.bindings.len() >= self.limits.max_namespace_bindings {
+        let counted = !is_canonical_binding(prefix, ns, old);
+        if counted && self.counted_bindings >= self.limits.max_namespace_bindings {
             return Err(self.limit_error(
                 self.offset(),
                 "max_namespace_bindings",
@@ -932,10 +1047,14 @@ impl<'a> Parser<'a> {
             ));
         }
         if !prefix.is_empty() && !is_ncname(prefix) {
-            return Err(self.error(ErrorKind::Xml(format!(
-                "invalid namespace prefix {:?}",
-                String::from_utf8_lossy(prefix)
-            ))));
+            return Err(
+                self.error(ErrorKind::InvalidName(excerpt(&String::from_utf8_lossy(
+                    prefix,
+                )))),
+            );
+        }
+        if counted {
+            self.counted_bindings += 1;
         }
         if prefix.is_empty() {
             self.default_bindings += 1;
@@ -955,7 +1074,12 @@ impl<'a> Parser<'a> {
             self.tolerate(WarningKind::NonCanonicalPrefix)?;
         }
         self.bindings_generation += 1;
-        self.bindings.push(Binding { prefix, ns, depth });
+        self.bindings.push(Binding {
+            prefix,
+            ns,
+            depth,
+            counted,
+        });
         Ok(())
     }
 
@@ -966,7 +1090,7 @@ impl<'a> Parser<'a> {
         use_default: bool,
     ) -> Result<Ns<'a>, ParseError> {
         let wanted: &[u8] = match prefix {
-            Some(b"xml") => return Ok(Ns::Other("http://www.w3.org/XML/1998/namespace")),
+            Some(b"xml") => return Ok(Ns::Other(XML_NS)),
             Some(p) => p,
             None if use_default && self.default_bindings > 0 => b"",
             None => return Ok(Ns::None),
@@ -994,10 +1118,14 @@ impl<'a> Parser<'a> {
 
     fn pop(&mut self) {
         let depth = self.stack.len();
-        while self.bindings.last().is_some_and(|b| b.depth >= depth) {
+        while let Some(b) = self.bindings.last().copied().filter(|b| b.depth >= depth) {
+            self.bindings.pop();
             self.bindings_generation += 1;
-            if self.bindings.pop().is_some_and(|b| b.prefix.is_empty()) {
+            if b.prefix.is_empty() {
                 self.default_bindings -= 1;
+            }
+            if b.counted {
+                self.counted_bindings -= 1;
             }
         }
         self.stack.pop();
@@ -1007,11 +1135,10 @@ impl<'a> Parser<'a> {
         let expected = self.stack.last().map(|o| o.qname).unwrap_or_default();
         // quick-xml already trims end names (`trim_markup_names_in_closing_tags`).
         if end_name != expected {
-            return Err(self.error(ErrorKind::Xml(format!(
-                "end tag </{}> does not match <{}>",
-                String::from_utf8_lossy(end_name),
-                String::from_utf8_lossy(expected)
-            ))));
+            return Err(self.error(ErrorKind::MismatchedEndTag {
+                expected: excerpt(&String::from_utf8_lossy(expected)),
+                found: excerpt(&String::from_utf8_lossy(end_name)),
+            }));
         }
         self.pop();
         Ok(())
@@ -1054,8 +1181,8 @@ impl<'a> Parser<'a> {
                     self.tolerate(WarningKind::CData)?;
                 }
                 Event::GeneralRef(_) => return Err(self.error(ErrorKind::UnexpectedText)),
-                Event::Comment(_) => self.tolerate(WarningKind::Comment)?,
-                Event::PI(_) => self.tolerate(WarningKind::ProcessingInstruction)?,
+                Event::Comment(c) => self.comment(&c)?,
+                Event::PI(pi) => self.processing_instruction(&pi)?,
                 Event::Decl(_) => {
                     return Err(
                         self.error(ErrorKind::Xml("xml declaration inside an element".into()))
@@ -1082,8 +1209,8 @@ impl<'a> Parser<'a> {
             let piece: Cow<'a, str> = match self.next_event()? {
                 Event::Text(t) => {
                     let s = t.into_inner();
-                    if has_control_bytes(s.as_bytes()) {
-                        self.check_chars(&s)?;
+                    self.check_text(&s)?;
+                    if may_hold_illegal_chars(s.as_bytes()) {
                         if memchr::memchr(b'\r', s.as_bytes()).is_some() {
                             self.tolerate(WarningKind::CarriageReturn)?;
                             Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
@@ -1105,16 +1232,16 @@ impl<'a> Parser<'a> {
                     self.close(e.name().as_ref().as_bytes())?;
                     return Ok(acc.unwrap_or(Cow::Borrowed("")));
                 }
-                Event::Comment(_) => {
-                    self.tolerate(WarningKind::Comment)?;
+                Event::Comment(c) => {
+                    self.comment(&c)?;
                     continue;
                 }
-                Event::PI(_) => {
-                    self.tolerate(WarningKind::ProcessingInstruction)?;
+                Event::PI(pi) => {
+                    self.processing_instruction(&pi)?;
                     continue;
                 }
                 Event::Start(s) | Event::Empty(s) => {
-                    let name = s.name().as_ref().to_owned();
+                    let name = excerpt(s.name().as_ref());
                     return Err(self.error(ErrorKind::UnexpectedElement(name)));
                 }
                 Event::Decl(_) => {
@@ -1146,18 +1273,59 @@ impl<'a> Parser<'a> {
         }
     }
 
-    /// Rejects the C0 controls XML 1.0 forbids (quick-xml passes them through).
+    /// Rejects the characters XML 1.0 forbids (quick-xml passes them through).
     fn check_chars(&self, text: &str) -> Result<(), ParseError> {
-        if !has_control_bytes(text.as_bytes()) {
+        if !may_hold_illegal_chars(text.as_bytes()) {
             return Ok(());
         }
-        match text
-            .bytes()
-            .find(|&b| b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r'))
-        {
-            Some(b) => Err(self.error(ErrorKind::IllegalCharacter(u32::from(b)))),
+        match first_illegal_char(text) {
+            Some(c) => Err(self.error(ErrorKind::IllegalCharacter(c))),
             None => Ok(()),
         }
+    }
+
+    /// Checks text content as written (between markup, references excluded): legal
+    /// characters, no `]]>`, and at most `max_text_bytes`.
+    fn check_text(&self, text: &str) -> Result<(), ParseError> {
+        self.check_chars(text)?;
+        if has_cdata_end(text.as_bytes()) {
+            return Err(self.error(ErrorKind::CDataEndInText));
+        }
+        if text.len() > self.limits.max_text_bytes {
+            return Err(self.limit_error(
+                self.offset(),
+                "max_text_bytes",
+                self.limits.max_text_bytes,
+            ));
+        }
+        Ok(())
+    }
+
+    /// Checks a comment (no `--` in it, no `-` at its end, legal characters) and accepts it.
+    fn comment(&mut self, text: &str) -> Result<(), ParseError> {
+        if memchr::memmem::find(text.as_bytes(), b"--").is_some() || text.ends_with('-') {
+            return Err(self.error(ErrorKind::MalformedComment));
+        }
+        self.check_chars(text)?;
+        self.tolerate(WarningKind::Comment)
+    }
+
+    /// Checks a processing instruction (a target that is a name without colon and not `xml`
+    /// in any case, legal characters) and accepts it.
+    fn processing_instruction(
+        &mut self,
+        pi: &quick_xml::events::BytesPI<'_>,
+    ) -> Result<(), ParseError> {
+        let target = pi.target();
+        if !is_ncname(target.as_bytes()) || target.eq_ignore_ascii_case("xml") {
+            return Err(self.error(ErrorKind::InvalidName(excerpt(target))));
+        }
+        let content = pi.content();
+        if !content.is_empty() && !content.starts_with(is_xml_space) {
+            return Err(self.error(ErrorKind::InvalidName(excerpt(target))));
+        }
+        self.check_chars(content)?;
+        self.tolerate(WarningKind::ProcessingInstruction)
     }
 
     fn resolve_reference(&mut self, r: &BytesRef<'_>) -> Result<char, ParseError> {
@@ -1167,7 +1335,7 @@ impl<'a> Parser<'a> {
                 Ok(Some(c)) => c,
                 _ => return Err(self.error(ErrorKind::InvalidCharRef(name()))),
             };
-            if u32::from(c) < 0x20 && !matches!(c, '\t' | '\n' | '\r') {
+            if is_illegal_char(c) {
                 return Err(self.error(ErrorKind::IllegalCharacter(u32::from(c))));
             }
             // Canonical output writes a carriage return as a reference (a literal one would
@@ -1221,9 +1389,13 @@ impl<'a> Parser<'a> {
                 Event::Empty(s) => {
                     self.open(&s, true)?;
                 }
-                Event::Text(t) => self.check_chars(&t)?,
-                Event::CData(c) => self.check_chars(&c)?,
-                Event::Comment(_) | Event::PI(_) => {}
+                Event::Text(t) => self.check_text(&t)?,
+                Event::CData(c) => {
+                    self.check_chars(&c)?;
+                    self.tolerate(WarningKind::CData)?;
+                }
+                Event::Comment(c) => self.comment(&c)?,
+                Event::PI(pi) => self.processing_instruction(&pi)?,
             }
         }
     }
@@ -1234,27 +1406,58 @@ impl<'a> Parser<'a> {
         self.skip(elem).map(drop)
     }
 
-    /// The element's whole XML text, start tag to end tag, borrowed from the input.
+    /// Reads an element the codec does not know, to keep it raw: its whole XML text, start
+    /// tag to end tag, borrowed from the input, and the namespace declarations made outside it
+    /// that it uses (see [`Parser::outer_bindings`]), which the writer adds to its start tag.
     ///
-    /// The element's own name is checked, since a declaration may be written into its start
-    /// tag; names inside it are kept verbatim.
-    pub(crate) fn raw(&mut self, elem: &Elem<'a>) -> Result<&'a str, ParseError> {
+    /// What is kept is bounded so that writing it, and reading that again, stays within the
+    /// limits: the text with the declarations the writer adds is at most `max_text_bytes`,
+    /// the start tag's attributes with them at most `max_attributes`, and everything kept raw
+    /// in the input (with `namespace`, the URI the caller keeps beside it) at most
+    /// `max_raw_bytes`, however often one declaration is relied on.
+    pub(crate) fn keep_raw(
+        &mut self,
+        elem: &Elem<'a>,
+        namespace: &str,
+    ) -> Result<RawElement<'a>, ParseError> {
+        let candidates = self.outer_bindings(elem);
         let start = elem.offset - self.base;
-        if !is_qname(elem.qname.as_bytes()) {
-            let name = elem.qname;
-            return Err(self.error_in(
-                elem,
-                ErrorKind::Xml(format!("invalid element name {name:?}")),
-            ));
+        let end = self.skip(elem)? - self.base;
+        let xml = self.src.get(start..end).unwrap_or_default();
+        let in_scope: Vec<_> = candidates
+            .into_iter()
+            .filter(|(prefix, _)| prefix.is_empty() || uses_prefix(xml, prefix))
+            .collect();
+        // ` xmlns:p="uri"` for each, as the writer adds it.
+        let added: usize = in_scope.iter().map(|(p, u)| p.len() + u.len() + 11).sum();
+        let limit = |name, limit| ErrorKind::LimitExceeded { name, limit };
+        if xml.len() + added > self.limits.max_text_bytes {
+            let kind = limit("max_text_bytes", self.limits.max_text_bytes);
+            return Err(self.error_in(elem, kind));
         }
-        let end = self.skip(elem)?;
-        Ok(self.src.get(start..end - self.base).unwrap_or_default())
+        let mut attrs = elem.attrs;
+        let mut count = in_scope.len();
+        while let Ok(Some(_)) = next_attribute(&mut attrs) {
+            count += 1;
+        }
+        if count > self.limits.max_attributes {
+            let kind = limit("max_attributes", self.limits.max_attributes);
+            return Err(self.error_in(elem, kind));
+        }
+        self.raw_bytes = self
+            .raw_bytes
+            .saturating_add(xml.len() + added + namespace.len());
+        if self.raw_bytes > self.limits.max_raw_bytes {
+            let kind = limit("max_raw_bytes", self.limits.max_raw_bytes);
+            return Err(self.error_in(elem, kind));
+        }
+        Ok(RawElement { xml, in_scope })
     }
 
     /// The namespace declarations in scope at `elem` that were made outside it and that it
     /// does not make itself, innermost first, as (prefix, URI) with an empty prefix for the
-    /// default namespace: what a raw copy of the element needs to be written anywhere else.
-    pub(crate) fn outer_bindings(&self, elem: &Elem<'a>) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
+    /// default namespace: what a raw copy of the element may need to be written anywhere else.
+    fn outer_bindings(&self, elem: &Elem<'a>) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
         let mut out: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::new();
         // The element's own declarations (made at its depth) win over outer ones, and it
         // carries them itself: leave those prefixes out.
@@ -1468,8 +1671,15 @@ fn plain_text_at(src: &str, i: usize) -> Option<(usize, Cow<'_, str>)> {
     let len = memchr::memchr(b'<', rest.as_bytes())?;
     let text = rest.get(..len)?;
     let bytes = text.as_bytes();
-    // Control bytes are rare: a vectorised scan first, the exact test only when it finds one.
-    if has_control_bytes(bytes) && bytes.iter().any(|&b| b < 0x20 && b != b'\t' && b != b'\n') {
+    // Control bytes and noncharacters are rare: a vectorised scan first, the exact tests only
+    // when it finds a candidate.
+    if may_hold_illegal_chars(bytes)
+        && (bytes.iter().any(|&b| b < 0x20 && b != b'\t' && b != b'\n')
+            || first_illegal_char(text).is_some())
+    {
+        return None;
+    }
+    if has_cdata_end(bytes) {
         return None;
     }
     let Some(first) = memchr::memchr(b'&', bytes) else {
@@ -1531,16 +1741,83 @@ fn has_control_bytes(bytes: &[u8]) -> bool {
     bytes.iter().fold(u8::MAX, |m, &b| m.min(b)) < 0x20
 }
 
-/// Whether `name` is an XML name without colon (ASCII checked exactly; any non-ASCII
-/// character is let through, as XML 1.0 fifth edition allows nearly all of them).
+/// Whether `bytes` may hold a character XML 1.0 forbids: a byte below 0x20 (tab and line ends
+/// included) or one from 0xEF up (U+FFFE and U+FFFF start with 0xEF). One pass the compiler
+/// vectorises; [`first_illegal_char`] gives the exact answer where this says yes.
+fn may_hold_illegal_chars(bytes: &[u8]) -> bool {
+    let (lo, hi) = bytes
+        .iter()
+        .fold((u8::MAX, 0u8), |(lo, hi), &b| (lo.min(b), hi.max(b)));
+    lo < 0x20 || hi >= 0xEF
+}
+
+/// Whether XML 1.0 forbids `c` (production 2, `Char`; a Rust `char` is never a surrogate).
+pub(crate) fn is_illegal_char(c: char) -> bool {
+    matches!(
+        c,
+        '\0'..='\u{8}' | '\u{B}' | '\u{C}' | '\u{E}'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}'
+    )
+}
+
+/// The first character of `text` that XML 1.0 forbids, as a code point.
+fn first_illegal_char(text: &str) -> Option<u32> {
+    text.chars().find(|&c| is_illegal_char(c)).map(u32::from)
+}
+
+/// Whether `]]>` stands in `text`, which XML forbids outside a CDATA section.
+fn has_cdata_end(bytes: &[u8]) -> bool {
+    memchr::memchr(b'>', bytes).is_some() && memchr::memmem::find(bytes, b"]]>").is_some()
+}
+
+/// Whether a declaration is one of the five the canonical writer puts on every envelope
+/// (`SOAP-ENV`, `SOAP-ENC`, `xsd`, `xsi` and `cwmp` bound to their URIs): those do not count
+/// against `max_namespace_bindings`, so that reading what was written never meets the limit
+/// where reading the original did not. At most five per element and `max_depth` elements
+/// deep, so they stay bounded.
+fn is_canonical_binding(prefix: &[u8], ns: Ns<'_>, old: bool) -> bool {
+    !old && match ns {
+        Ns::SoapEnv => prefix == b"SOAP-ENV",
+        Ns::SoapEnc => prefix == b"SOAP-ENC",
+        Ns::Xsd => prefix == b"xsd",
+        Ns::Xsi => prefix == b"xsi",
+        Ns::Cwmp(_) => prefix == b"cwmp",
+        Ns::None | Ns::Other(_) => false,
+    }
+}
+
+/// Whether `name` is an XML name without colon (Namespaces in XML 1.0, `NCName`): ASCII
+/// checked byte by byte, other characters against the ranges of XML 1.0 fifth edition.
 pub(crate) fn is_ncname(name: &[u8]) -> bool {
     let Some((&first, rest)) = name.split_first() else {
         return false;
     };
-    (first.is_ascii_alphabetic() || first == b'_' || first >= 0x80)
-        && rest
-            .iter()
-            .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') || b >= 0x80)
+    if first < 0x80 && rest.iter().all(|&b| b < 0x80) {
+        return (first.is_ascii_alphabetic() || first == b'_')
+            && rest
+                .iter()
+                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    }
+    let Ok(name) = std::str::from_utf8(name) else {
+        return false;
+    };
+    let mut chars = name.chars();
+    chars.next().is_some_and(is_name_start_char) && chars.all(is_name_char)
+}
+
+/// XML 1.0 production 4, `NameStartChar`, without the colon.
+fn is_name_start_char(c: char) -> bool {
+    matches!(c,
+        'A'..='Z' | '_' | 'a'..='z' | '\u{C0}'..='\u{D6}' | '\u{D8}'..='\u{F6}'
+        | '\u{F8}'..='\u{2FF}' | '\u{370}'..='\u{37D}' | '\u{37F}'..='\u{1FFF}'
+        | '\u{200C}'..='\u{200D}' | '\u{2070}'..='\u{218F}' | '\u{2C00}'..='\u{2FEF}'
+        | '\u{3001}'..='\u{D7FF}' | '\u{F900}'..='\u{FDCF}' | '\u{FDF0}'..='\u{FFFD}'
+        | '\u{10000}'..='\u{EFFFF}')
+}
+
+/// XML 1.0 production 4a, `NameChar`, without the colon.
+fn is_name_char(c: char) -> bool {
+    is_name_start_char(c)
+        || matches!(c, '-' | '.' | '0'..='9' | '\u{B7}' | '\u{300}'..='\u{36F}' | '\u{203F}'..='\u{2040}')
 }
 
 /// Whether `name` is `NCName` or `NCName:NCName`.
@@ -1569,6 +1846,29 @@ fn trim_bytes(b: &[u8]) -> &[u8] {
         .rposition(|&c| !is_xml_space_byte(c))
         .map_or(start, |e| e + 1);
     b.get(start..end).unwrap_or_default()
+}
+
+/// An element kept raw ([`Parser::keep_raw`]).
+pub(crate) struct RawElement<'a> {
+    /// Its XML text, start tag to end tag.
+    pub(crate) xml: &'a str,
+    /// The declarations made outside it that it uses.
+    pub(crate) in_scope: Vec<(Cow<'a, str>, Cow<'a, str>)>,
+}
+
+/// Whether `xml` names `prefix` (`prefix:` after a character that cannot be part of a name):
+/// in an element or attribute name, or in a value such as `xsi:type="p:T"` that a reader of
+/// the raw element may resolve. Reading more uses than there are costs a declaration; reading
+/// fewer would leave a prefix unbound, so any `prefix:` counts.
+fn uses_prefix(xml: &str, prefix: &str) -> bool {
+    let bytes = xml.as_bytes();
+    memchr::memmem::find_iter(bytes, prefix.as_bytes()).any(|at| {
+        let before = at.checked_sub(1).and_then(|i| bytes.get(i));
+        bytes.get(at + prefix.len()) == Some(&b':')
+            && !before.is_some_and(|&b| {
+                b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.') || b >= 0x80
+            })
+    })
 }
 
 /// Reading of one schema type from an element whose start tag has been read.

@@ -339,11 +339,7 @@ pub struct InvalidValue {
 }
 
 pub(crate) fn truncate(text: &str) -> String {
-    let mut end = text.len().min(64);
-    while !text.is_char_boundary(end) {
-        end -= 1;
-    }
-    text.get(..end).unwrap_or_default().to_owned()
+    crate::error::excerpt(text)
 }
 
 /// An XML Schema `dateTime` in RFC 3339 form: `2011-10-11T15:48:26+09:00`.

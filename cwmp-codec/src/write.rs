@@ -100,7 +100,8 @@ impl XmlWriter<'_> {
 
     /// Escaped text content: `<`, `&`, `>` as entities, a carriage return as `&#xD;` (a
     /// literal one would read back as a line feed), and the characters XML 1.0 cannot carry
-    /// at all (C0 controls other than tab and line ends) as U+FFFD.
+    /// at all (C0 controls other than tab and line ends, U+FFFE and U+FFFF) as U+FFFD, so
+    /// that no text makes the output anything but well-formed XML.
     #[inline]
     pub(crate) fn text(&mut self, text: &str) {
         let bytes = text.as_bytes();
@@ -131,12 +132,16 @@ impl XmlWriter<'_> {
                 // can flag others only run upwards from it).
                 i += (found.trailing_zeros() / 8) as usize;
             }
-            let rep: &[u8] = match bytes.get(i) {
-                Some(b'<') => b"&lt;",
-                Some(b'>') => b"&gt;",
-                Some(b'&') => b"&amp;",
-                Some(b'\r') => b"&#xD;",
-                Some(&b) if b < 0x20 && b != b'\t' && b != b'\n' => "\u{FFFD}".as_bytes(),
+            let (rep, len): (&[u8], usize) = match bytes.get(i..) {
+                Some([b'<', ..]) => (b"&lt;", 1),
+                Some([b'>', ..]) => (b"&gt;", 1),
+                Some([b'&', ..]) => (b"&amp;", 1),
+                Some([b'\r', ..]) => (b"&#xD;", 1),
+                Some([b, ..]) if *b < 0x20 && *b != b'\t' && *b != b'\n' => {
+                    ("\u{FFFD}".as_bytes(), 1)
+                }
+                // U+FFFE and U+FFFF.
+                Some([0xEF, 0xBF, 0xBE | 0xBF, ..]) => ("\u{FFFD}".as_bytes(), 3),
                 _ => {
                     i += 1;
                     continue;
@@ -145,7 +150,7 @@ impl XmlWriter<'_> {
             self.out
                 .extend_from_slice(bytes.get(last..i).unwrap_or_default());
             self.out.extend_from_slice(rep);
-            i += 1;
+            i += len;
             last = i;
         }
         self.out
@@ -156,7 +161,7 @@ impl XmlWriter<'_> {
     pub(crate) fn attr_text(&mut self, text: &str) {
         if !text
             .bytes()
-            .any(|b| matches!(b, b'"' | b'<' | b'&' | 0..=0x1F))
+            .any(|b| matches!(b, b'"' | b'<' | b'&' | 0..=0x1F | 0xEF))
         {
             self.raw(text);
             return;
@@ -169,7 +174,7 @@ impl XmlWriter<'_> {
                 '\t' => self.raw("&#x9;"),
                 '\n' => self.raw("&#xA;"),
                 '\r' => self.raw("&#xD;"),
-                '\0'..='\u{1F}' => self.raw("\u{FFFD}"),
+                '\0'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}' => self.raw("\u{FFFD}"),
                 c => {
                     let mut buf = [0u8; 4];
                     self.raw(c.encode_utf8(&mut buf));
@@ -364,12 +369,13 @@ impl ToXml for Value<'_> {
     }
 }
 
-/// Whether text content may hold `b` as it is: not `<`, `>`, `&` or a C0 control (tab and
-/// line feed count as special here and are then copied by the escaping loop).
+/// Whether text content may hold `b` as it is: not `<`, `>`, `&`, a C0 control or 0xEF, the
+/// first byte of U+FFFE and U+FFFF (tab and line feed, and 0xEF starting another character,
+/// count as special here and are then copied by the escaping loop).
 #[inline(always)]
 const fn is_special(b: u8) -> bool {
     // `b | 2 == b'>'` is `b == b'<' || b == b'>'` (0x3C and 0x3E differ only in bit 1).
-    (b < 0x20) | (b == b'&') | (b | 2 == b'>')
+    (b < 0x20) | (b == b'&') | (b | 2 == b'>') | (b == 0xEF)
 }
 
 const ONES: u64 = 0x0101_0101_0101_0101;
@@ -385,7 +391,8 @@ const fn special_bytes(x: u64) -> u64 {
     let control = x.wrapping_sub(ONES * 0x20) & !x & HIGHS;
     let amp = zero_byte(x ^ (ONES * b'&' as u64));
     let angle = zero_byte((x | (ONES * 2)) ^ (ONES * b'>' as u64));
-    control | amp | angle
+    let nonchar_lead = zero_byte(x ^ (ONES * 0xEF));
+    control | amp | angle | nonchar_lead
 }
 
 /// Whether no byte of `bytes` is [`is_special`]: sixteen bytes at a time (a form the compiler
@@ -448,7 +455,7 @@ mod tests {
     #[test]
     fn special_bytes_are_the_escaped_ones() {
         for b in 0..=u8::MAX {
-            let expect = b < 0x20 || matches!(b, b'<' | b'>' | b'&');
+            let expect = b < 0x20 || matches!(b, b'<' | b'>' | b'&' | 0xEF);
             assert_eq!(is_special(b), expect, "{b:#x}");
         }
     }
@@ -463,7 +470,7 @@ mod tests {
                 '&' => s.push_str("&amp;"),
                 '\r' => s.push_str("&#xD;"),
                 '\t' | '\n' => s.push(c),
-                '\0'..='\u{1F}' => s.push('\u{FFFD}'),
+                '\0'..='\u{1F}' | '\u{FFFE}' | '\u{FFFF}' => s.push('\u{FFFD}'),
                 c => s.push(c),
             }
         }
@@ -475,7 +482,8 @@ mod tests {
     #[test]
     fn text_matches_reference() {
         let specials = [
-            '<', '>', '&', '\r', '\t', '\n', '\0', '\u{1F}', '\u{e9}', 'a',
+            '<', '>', '&', '\r', '\t', '\n', '\0', '\u{1F}', '\u{e9}', 'a', '\u{FFFE}', '\u{FFFF}',
+            '\u{FFFD}', '\u{F000}',
         ];
         let mut out = Vec::new();
         for len in 0..=34 {

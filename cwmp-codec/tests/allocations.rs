@@ -98,9 +98,10 @@ fn header_counts(h: &Header<'_>) -> (usize, usize) {
         + owned_opt(h.use_cwmp_version.as_ref());
     let mut lists = usize::from(!h.unknown.is_empty());
     for u in &h.unknown {
-        cows += owned(&u.namespace) + owned(&u.name) + owned(&u.raw);
-        lists += usize::from(!u.in_scope.is_empty());
-        for (prefix, uri) in &u.in_scope {
+        // The raw text is always borrowed: it is a slice of the input.
+        cows += owned(&u.namespace) + owned(&u.name);
+        lists += usize::from(!u.raw.in_scope().is_empty());
+        for (prefix, uri) in u.raw.in_scope() {
             cows += owned(prefix) + owned(uri);
         }
     }

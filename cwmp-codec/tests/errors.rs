@@ -226,7 +226,7 @@ fn unknown_methods_are_kept_raw() {
     assert_eq!(m.name, "X_00D09E_Reset");
     assert_eq!(m.namespace, "urn:dslforum-org:cwmp-1-0");
     assert_eq!(
-        m.raw,
+        m.raw.expose(),
         "<c:X_00D09E_Reset><Mode>hard</Mode></c:X_00D09E_Reset>"
     );
     // The `c` prefix was declared on the root: the raw copy carries it when written.
