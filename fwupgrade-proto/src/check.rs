@@ -614,10 +614,7 @@ mod tests {
     /// puts them (first, in the standard's order), so writing is a fixpoint (a fuzz finding).
     #[test]
     fn offer_fields_without_an_offer_keep_their_place() {
-        let field = |name: &'static str, value: &'static str| Field {
-            name: Cow::Borrowed(name),
-            value: Cow::Borrowed(value),
-        };
+        let field = |name: &'static str, value: &'static str| Field::new(name, value);
         let mut r = CheckResponse::no_update();
         r.extra = alloc::vec![
             field("x", "1"),
@@ -670,7 +667,13 @@ mod tests {
     fn strict_names() {
         let err =
             CheckRequest::parse_with_config(SPEC_EXAMPLE, &ParseConfig::strict()).unwrap_err();
-        assert_eq!(err, ParseError::MissingField { field: "devFwVer" });
+        assert_eq!(
+            err,
+            ParseError::MissingField {
+                field: "devFwVer",
+                offset: SPEC_EXAMPLE.len()
+            }
+        );
     }
 
     #[test]

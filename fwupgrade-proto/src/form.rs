@@ -11,7 +11,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::error::ParseError;
+use crate::error::{ParseError, excerpt, excerpt_bytes};
 use crate::limits::Limits;
 
 /// How lenient the parser is.
@@ -55,15 +55,30 @@ impl Default for ParseConfig {
 
 /// A field a message does not define, kept as sent (decoded) so that parse -> write keeps it.
 ///
-/// Its `Debug` output and serialization hide the value when the name looks like a credential
-/// (contains `pwd`, `pass`, `secret` or `token`, in any case).
-#[derive(Clone, PartialEq, Eq, Hash)]
+/// The crate does not know what its value means, so it treats it as it treats a credential:
+/// **a value whose meaning the crate does not know is never printed**. The name is shown; the
+/// value is a [`Secret`], so `Debug` and serialization show `<redacted>` in its place and
+/// [`Secret::expose`] gives it to the code that asks for it explicitly. Writing the message
+/// still writes the value. This holds for every unknown field, whatever its name: a name
+/// cannot tell a credential from other data (`X_Admin_Pin`, `pa%73s` decoding to `pass`,
+/// `p%3Dwd`), so no name is trusted to mean "not secret". It also holds for the offer fields
+/// a response other than 200 carries (kept here because they mean nothing there).
+///
+/// ```
+/// use fwupgrade_proto::Field;
+///
+/// let field = Field::new("X_Vendor_Pin", "1234");
+/// assert_eq!(field.value.expose(), "1234");
+/// assert!(!format!("{field:?}").contains("1234"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Field<'a> {
     /// The decoded name.
     pub name: Cow<'a, str>,
-    /// The decoded value.
-    pub value: Cow<'a, str>,
+    /// The decoded value, redacted in `Debug` and serialization.
+    pub value: Secret<'a>,
 }
 
 impl<'a> Field<'a> {
@@ -71,77 +86,36 @@ impl<'a> Field<'a> {
     pub fn new(name: impl Into<Cow<'a, str>>, value: impl Into<Cow<'a, str>>) -> Self {
         Self {
             name: name.into(),
-            value: value.into(),
+            value: Secret::new(value),
         }
-    }
-
-    /// Whether the name looks like a credential, so the value is hidden from `Debug` and
-    /// serialization.
-    pub fn is_secret(&self) -> bool {
-        looks_secret(&self.name)
     }
 
     /// Detaches the field from the input.
     pub fn into_owned(self) -> Field<'static> {
         Field {
             name: Cow::Owned(self.name.into_owned()),
-            value: Cow::Owned(self.value.into_owned()),
+            value: self.value.into_owned(),
         }
     }
-}
-
-fn looks_secret(name: &str) -> bool {
-    const MARKERS: [&[u8]; 4] = [b"pwd", b"pass", b"secret", b"token"];
-    let name = name.as_bytes();
-    MARKERS
-        .iter()
-        .any(|m| name.windows(m.len()).any(|w| w.eq_ignore_ascii_case(m)))
 }
 
 const REDACTED: &str = "<redacted>";
 
-impl fmt::Debug for Field<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut d = f.debug_struct("Field");
-        d.field("name", &self.name);
-        if self.is_secret() {
-            d.field("value", &format_args!("{REDACTED}"));
-        } else {
-            d.field("value", &self.value);
-        }
-        d.finish()
-    }
-}
-
-#[cfg(feature = "serde")]
-impl serde::Serialize for Field<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeStruct;
-        let mut st = s.serialize_struct("Field", 2)?;
-        st.serialize_field("name", &self.name)?;
-        if self.is_secret() {
-            st.serialize_field("value", REDACTED)?;
-        } else {
-            st.serialize_field("value", &self.value)?;
-        }
-        st.end()
-    }
-}
-
-/// A credential (`dlSvrPwd`): compared and written like a string, but never shown by `Debug`
-/// nor serialized in clear (it serializes as `"<redacted>"`; call [`Secret::expose`] to use
-/// it).
+/// A value that is never shown: a credential (`dlSvrPwd`), or the value of a [`Field`] the
+/// crate does not know. It is compared and written like a string, but `Debug` shows
+/// `Secret(<redacted>)` and it serializes as `"<redacted>"`; call [`Secret::expose`] to use
+/// it.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Secret<'a>(Cow<'a, str>);
 
 impl<'a> Secret<'a> {
-    /// Wraps a credential.
+    /// Wraps a value.
     pub fn new(value: impl Into<Cow<'a, str>>) -> Self {
         Self(value.into())
     }
 
-    /// The credential in clear, for the code that uses it (the download).
+    /// The value in clear, for the code that uses it (the download, a vendor extension).
     pub fn expose(&self) -> &str {
         &self.0
     }
@@ -352,7 +326,7 @@ impl<'w, W: fmt::Write + ?Sized> FormWriter<'w, W> {
     ) -> fmt::Result {
         for &name in names {
             for f in extra.iter().filter(|f| f.name.eq_ignore_ascii_case(name)) {
-                self.field(name, &f.value)?;
+                self.field(name, f.value.expose())?;
             }
         }
         Ok(())
@@ -366,7 +340,7 @@ impl<'w, W: fmt::Write + ?Sized> FormWriter<'w, W> {
                 self.separator()?;
                 encode_to(&f.name, self.out)?;
                 self.out.write_char('=')?;
-                encode_to(&f.value, self.out)?;
+                encode_to(f.value.expose(), self.out)?;
             }
         }
         Ok(())
@@ -412,19 +386,8 @@ pub(crate) struct Collected<'a, const N: usize> {
     pub(crate) extra: Vec<Field<'a>>,
     /// The message's canonical names, to name fields in errors.
     pub(crate) names: &'static [&'static str; N],
-}
-
-fn field_label(raw: &[u8]) -> Cow<'static, str> {
-    // Name the field in an error as far as it can be read: the longest UTF-8 prefix of the raw
-    // bytes, cut to a sane length.
-    let cut = raw.get(..raw.len().min(64)).unwrap_or_default();
-    let valid = match core::str::from_utf8(cut) {
-        Ok(s) => s,
-        Err(e) => {
-            core::str::from_utf8(cut.get(..e.valid_up_to()).unwrap_or_default()).unwrap_or_default()
-        }
-    };
-    Cow::Owned(String::from(valid))
+    /// The input's length: where a missing field was expected at the latest.
+    input_len: usize,
 }
 
 /// Where the `&`-separated pair starting at `start` ends, where its first `=` is, and whether
@@ -591,7 +554,8 @@ fn same_name(a: &[u8], b: &[u8]) -> bool {
     a == b
 }
 
-/// How an error names a field: its canonical name when the message defines it, else as sent.
+/// How an error names a field: its canonical name when the message defines it, else an
+/// excerpt of the name as sent.
 #[cold]
 fn label<const N: usize>(
     names: &'static [&'static str; N],
@@ -600,22 +564,37 @@ fn label<const N: usize>(
 ) -> Cow<'static, str> {
     match index.and_then(|i| names.get(i)) {
         Some(n) => Cow::Borrowed(*n),
-        None => Cow::Owned(String::from(name)),
+        None => excerpt(name),
     }
 }
 
+/// The error for `raw`, the name or value at `start` that [`decode`] refused.
 #[cold]
-fn decode_error(e: DecodeError, field: Cow<'static, str>, start: usize) -> ParseError {
+fn decode_error(e: DecodeError, field: Cow<'static, str>, raw: &[u8], start: usize) -> ParseError {
     match e {
         DecodeError::BadEscape(at) => ParseError::BadEscape {
             field,
             offset: start + at,
         },
-        DecodeError::InvalidUtf8(_) => ParseError::InvalidUtf8 {
+        DecodeError::InvalidUtf8(at) => ParseError::InvalidUtf8 {
             field,
-            offset: start,
+            offset: start + raw_index(raw, at),
         },
     }
+}
+
+/// Where the byte `decoded` of the decoded text came from in `raw` (its `%` when it was
+/// escaped), so an error points at the input the sender wrote.
+fn raw_index(raw: &[u8], decoded: usize) -> usize {
+    let mut i = 0;
+    for _ in 0..decoded {
+        i += match raw.get(i) {
+            Some(b'%') => 3,
+            Some(_) => 1,
+            None => break,
+        };
+    }
+    i.min(raw.len())
 }
 
 impl<'a, const N: usize> Collected<'a, N> {
@@ -627,6 +606,7 @@ impl<'a, const N: usize> Collected<'a, N> {
             slots: [const { None }; N],
             extra: Vec::new(),
             names,
+            input_len: 0,
         }
     }
 
@@ -642,6 +622,7 @@ impl<'a, const N: usize> Collected<'a, N> {
                 limit: limits.max_input_len,
             });
         }
+        self.input_len = input.len();
         let names = self.names;
         // Validating the whole input once is much cheaper than once per name and value; the
         // fields are then sliced out of it. An input that is not UTF-8 as a whole is decoded
@@ -672,7 +653,7 @@ impl<'a, const N: usize> Collected<'a, N> {
             if name_len > limits.max_value_len {
                 let raw_name = input.get(pair_start..name_end).unwrap_or_default();
                 return Err(ParseError::ValueTooLong {
-                    field: field_label(raw_name),
+                    field: excerpt_bytes(raw_name),
                     offset: pair_start,
                     len: name_len,
                     limit: limits.max_value_len,
@@ -681,7 +662,7 @@ impl<'a, const N: usize> Collected<'a, N> {
             let name =
                 field_text(input, text, pair_start, name_end, pair.name_escaped).map_err(|e| {
                     let raw_name = input.get(pair_start..name_end).unwrap_or_default();
-                    decode_error(e, field_label(raw_name), pair_start)
+                    decode_error(e, excerpt_bytes(raw_name), raw_name, pair_start)
                 })?;
             let index = lookup(names, &name, expected, config.ignore_name_case);
             let value_len = pair.end - value_start;
@@ -705,13 +686,19 @@ impl<'a, const N: usize> Collected<'a, N> {
                 });
             }
             let value = field_text(input, text, value_start, pair.end, pair.value_escaped)
-                .map_err(|e| decode_error(e, label(names, index, &name), value_start))?;
+                .map_err(|e| {
+                    let raw_value = input.get(value_start..pair.end).unwrap_or_default();
+                    decode_error(e, label(names, index, &name), raw_value, value_start)
+                })?;
             match slot {
                 Some(slot) => {
                     *slot = Some((value, value_start));
                     expected = index.map_or(0, |i| i + 1);
                 }
-                None => self.extra.push(Field { name, value }),
+                None => self.extra.push(Field {
+                    name,
+                    value: Secret::new(value),
+                }),
             }
         }
         Ok(())
@@ -721,6 +708,13 @@ impl<'a, const N: usize> Collected<'a, N> {
         self.names.get(i).copied().unwrap_or_default()
     }
 
+    fn missing(&self, i: usize) -> ParseError {
+        ParseError::MissingField {
+            field: self.name(i),
+            offset: self.input_len,
+        }
+    }
+
     /// Takes an optional string field.
     pub(crate) fn opt_str(&mut self, i: usize) -> Option<Cow<'a, str>> {
         self.slots.get_mut(i).and_then(Option::take).map(|(v, _)| v)
@@ -728,17 +722,15 @@ impl<'a, const N: usize> Collected<'a, N> {
 
     /// Takes a mandatory string field.
     pub(crate) fn str(&mut self, i: usize) -> Result<Cow<'a, str>, ParseError> {
-        let field = self.name(i);
-        self.opt_str(i).ok_or(ParseError::MissingField { field })
+        self.opt_str(i).ok_or_else(|| self.missing(i))
     }
 
     /// Takes a mandatory field with its offset.
     pub(crate) fn raw(&mut self, i: usize) -> Result<(Cow<'a, str>, usize), ParseError> {
-        let field = self.name(i);
-        self.slots
-            .get_mut(i)
-            .and_then(Option::take)
-            .ok_or(ParseError::MissingField { field })
+        match self.slots.get_mut(i).and_then(Option::take) {
+            Some(slot) => Ok(slot),
+            None => Err(self.missing(i)),
+        }
     }
 
     /// Takes an optional `int` field.
@@ -754,8 +746,7 @@ impl<'a, const N: usize> Collected<'a, N> {
 
     /// Takes a mandatory `int` field.
     pub(crate) fn int<T: TryFrom<u64>>(&mut self, i: usize) -> Result<T, ParseError> {
-        let field = self.name(i);
-        self.opt_int(i)?.ok_or(ParseError::MissingField { field })
+        self.opt_int(i)?.ok_or_else(|| self.missing(i))
     }
 
     /// Moves the fields still present among `indices` to the unknown fields, canonical name
@@ -767,7 +758,7 @@ impl<'a, const N: usize> Collected<'a, N> {
             if let Some((value, _)) = self.slots.get_mut(i).and_then(Option::take) {
                 moved.push(Field {
                     name: Cow::Borrowed(name),
-                    value,
+                    value: Secret::new(value),
                 });
             }
         }
@@ -876,18 +867,33 @@ mod tests {
     }
 
     #[test]
-    fn secret_names() {
-        for (name, secret) in [
-            ("dlSvrPwd", true),
-            ("X_Password", true),
-            ("apiToken", true),
-            ("dlSvrId", false),
-        ] {
-            assert_eq!(Field::new(name, "v").is_secret(), secret, "{name}");
+    fn every_extra_value_is_redacted() {
+        for name in ["dlSvrPwd", "X_Password", "apiToken", "dlSvrId", "x", "p=wd"] {
+            let field = Field::new(name, "hunter2");
+            let dbg = alloc::format!("{field:?} {field:#?}");
+            assert!(!dbg.contains("hunter2"), "{dbg}");
+            assert!(dbg.contains("<redacted>") && dbg.contains(name), "{dbg}");
+            assert_eq!(field.value.expose(), "hunter2");
         }
-        let dbg = alloc::format!("{:?}", Field::new("dlSvrPwd", "hunter2"));
-        assert!(!dbg.contains("hunter2"), "{dbg}");
         let dbg = alloc::format!("{:?}", Secret::new("hunter2"));
-        assert!(!dbg.contains("hunter2"), "{dbg}");
+        assert_eq!(dbg, "Secret(<redacted>)");
+    }
+
+    #[test]
+    fn utf8_errors_point_at_the_bad_sequence_as_sent() {
+        let cases: &[(&[u8], usize)] = &[
+            (b"\xff", 0),
+            (b"ab\xff", 2),
+            (b"%FF", 0),
+            (b"a%20b%E2%82", 5),
+            (b"%C3%A9%C3", 6),
+            (b"++%FF", 2),
+        ];
+        for (raw, at) in cases {
+            let Err(DecodeError::InvalidUtf8(decoded)) = decode(raw) else {
+                panic!("{raw:?} decodes");
+            };
+            assert_eq!(raw_index(raw, decoded), *at, "{raw:?}");
+        }
     }
 }

@@ -129,7 +129,10 @@ impl Default for ServerConfig {
 /// assert_eq!(server.respond_to_body(body.as_bytes()).ret_code(), RetCode::UpdateAvailable);
 /// let missing = server.respond_to_body(b"devManuFact=SEC");
 /// assert_eq!(missing.ret_code(), RetCode::MissingParameter);
-/// assert_eq!(missing.ret_message.as_deref(), Some("missing mandatory field `devModel`"));
+/// assert_eq!(
+///     missing.ret_message.as_deref(),
+///     Some("missing mandatory field at byte 15 (devModel)")
+/// );
 /// ```
 #[derive(Debug, Clone)]
 pub struct Server<C> {

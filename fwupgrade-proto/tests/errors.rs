@@ -3,7 +3,7 @@
 mod common;
 
 use common::{Kind, REPORT, SPEC_REQUEST, UPDATE_RESPONSE};
-use fwupgrade_proto::{CheckRequest, CheckResponse, ParseError, Report};
+use fwupgrade_proto::{CheckRequest, CheckResponse, Limits, ParseError, Report};
 
 fn parse(kind: Kind, input: &[u8]) -> Result<(), ParseError> {
     common::parse_write(kind, input).map(drop)
@@ -170,12 +170,13 @@ fn malformed_cases_name_their_field() {
         let err = parse(kind, input.as_bytes()).expect_err(&input);
         assert_eq!(err.field(), Some(field), "{input}: {err}");
         let msg = err.to_string();
-        assert!(msg.contains(&format!("`{field}`")), "{msg}");
-        assert!(msg.contains(words), "{msg}");
+        assert!(err.offset() <= input.len(), "{input}: {err:?}");
         assert!(
-            err.offset().is_some_and(|o| o <= input.len()),
-            "{input}: {err:?}"
+            msg.ends_with(&format!(" at byte {} ({field})", err.offset())),
+            "{msg}"
         );
+        assert!(msg.starts_with(&err.message()), "{msg}");
+        assert!(err.message().contains(words), "{msg}");
         assert!(
             !msg.ends_with('.') && msg.chars().next().is_some_and(|c| !c.is_uppercase()),
             "{msg}"
@@ -202,15 +203,27 @@ fn every_mandatory_field_missing_is_named() {
         } else {
             field
         };
-        assert_eq!(err, ParseError::MissingField { field: canonical });
+        let input = without(SPEC_REQUEST, field);
+        assert_eq!(
+            err,
+            ParseError::MissingField {
+                field: canonical,
+                offset: input.len()
+            }
+        );
         assert_eq!(
             err.to_string(),
-            format!("missing mandatory field `{canonical}`")
+            format!(
+                "missing mandatory field at byte {} ({canonical})",
+                input.len()
+            )
         );
     }
     for field in ["retCode", "dlSvrUrl", "upgradeMode", "pkgFileVersion"] {
-        let err = CheckResponse::parse(&without(UPDATE_RESPONSE, field)).unwrap_err();
-        assert_eq!(err, ParseError::MissingField { field });
+        let input = without(UPDATE_RESPONSE, field);
+        let err = CheckResponse::parse(&input).unwrap_err();
+        let offset = input.len();
+        assert_eq!(err, ParseError::MissingField { field, offset });
     }
     let reports = [
         "devManuFact",
@@ -224,8 +237,10 @@ fn every_mandatory_field_missing_is_named() {
         "resultCode",
     ];
     for field in reports {
-        let err = Report::parse(&without(REPORT, field)).unwrap_err();
-        assert_eq!(err, ParseError::MissingField { field });
+        let input = without(REPORT, field);
+        let err = Report::parse(&input).unwrap_err();
+        let offset = input.len();
+        assert_eq!(err, ParseError::MissingField { field, offset });
     }
     // Optional fields may go.
     for field in [
@@ -304,4 +319,89 @@ fn empty_and_degenerate_forms() {
     let r = CheckResponse::parse("&&retCode=201&&flag&").unwrap();
     assert_eq!(r.extra, vec![fwupgrade_proto::Field::new("flag", "")]);
     assert_eq!(r.to_string(), "retCode=201&flag=");
+}
+
+/// Characters a message must never carry raw: they would end the line, drive the terminal or
+/// reorder what it shows.
+fn is_dangerous(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{2069}'
+                | '\u{feff}'
+        )
+}
+
+#[test]
+fn hostile_field_names_are_escaped_in_messages() {
+    let name = "x\nerror: forged\u{1b}[31m\u{202e}";
+    let cases = [
+        // The name as sent, raw, and an unknown field's value that does not decode.
+        (format!("{SPEC_REQUEST}&{name}=%zz"), name.to_owned()),
+        // The same name percent-encoded: decoded before it is quoted.
+        (
+            format!("{SPEC_REQUEST}&x%0Aerror%3A+forged%1B[31m%E2%80%AE=%zz"),
+            name.to_owned(),
+        ),
+        // A bad escape in the name itself: the raw name is quoted.
+        (
+            format!("{SPEC_REQUEST}&x\r\nerror: forged\u{1b}%zz=1"),
+            "x\r\nerror: forged\u{1b}%zz".to_owned(),
+        ),
+        // A name that is not UTF-8: its readable start is quoted.
+        (
+            format!("{SPEC_REQUEST}&x\nerror: forged%FF=1"),
+            "x\nerror: forged%FF".to_owned(),
+        ),
+    ];
+    for (input, field) in cases {
+        let err = CheckRequest::parse(&input).unwrap_err();
+        assert_eq!(err.field(), Some(field.as_str()), "{input:?}");
+        let msg = err.to_string();
+        assert!(!msg.chars().any(is_dangerous), "{msg:?}");
+        assert!(
+            msg.ends_with(&format!("({})", field.escape_debug())),
+            "{msg:?}"
+        );
+    }
+    let err = CheckRequest::parse(&format!("{SPEC_REQUEST}&{name}=%zz")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        format!(
+            r"bad percent escape at byte {} (x\nerror: forged\u{{1b}}[31m\u{{202e}})",
+            SPEC_REQUEST.len() + 1 + name.len() + 1
+        )
+    );
+}
+
+#[test]
+fn a_huge_field_name_gives_a_short_message() {
+    let huge = "n".repeat(10 << 20);
+    let kept = format!("{}…", "n".repeat(64));
+    let mut unlimited_input = Limits::UNLIMITED;
+    unlimited_input.max_value_len = Limits::DEFAULT.max_value_len;
+    let cases = [
+        // Too long a name.
+        (format!("{SPEC_REQUEST}&{huge}=1"), unlimited_input),
+        // An unknown field's value that does not decode.
+        (format!("{SPEC_REQUEST}&{huge}=%zz"), Limits::UNLIMITED),
+        // A name that does not decode.
+        (format!("{SPEC_REQUEST}&{huge}%zz=1"), Limits::UNLIMITED),
+        (format!("{SPEC_REQUEST}&{huge}%FF=1"), Limits::UNLIMITED),
+    ];
+    for (input, limits) in cases {
+        let err = CheckRequest::parse_with(&input, &limits).unwrap_err();
+        assert_eq!(err.field(), Some(kept.as_str()), "{err:.200}");
+        let msg = err.to_string();
+        assert!(msg.len() < 200, "{} bytes: {msg:.300}", msg.len());
+        assert!(msg.contains(&format!("({kept})")), "{msg}");
+    }
+    // With the default limits the size is refused first, and nothing is quoted.
+    let err = CheckRequest::parse(&format!("{SPEC_REQUEST}&{huge}=1")).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "limit exceeded: max_input_len is 16384 at byte 16384 (form)"
+    );
 }

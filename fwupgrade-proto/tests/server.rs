@@ -96,7 +96,7 @@ fn every_answer() {
     let missing = server.respond_to_body(b"devManuFact=SEC");
     assert_eq!(
         missing.ret_message.as_deref(),
-        Some("missing mandatory field `devModel`")
+        Some("missing mandatory field at byte 15 (devModel)")
     );
 }
 
