@@ -9,7 +9,7 @@ use alloc::borrow::Cow;
 use alloc::vec::Vec;
 use core::net::Ipv4Addr;
 
-use crate::error::{InvalidValue, Limit, ParseError, ParseErrorKind};
+use crate::error::{InvalidValue, Limit, Location, ParseError, ParseErrorKind};
 use crate::limits::Limits;
 
 /// Option codes this module types.
@@ -366,7 +366,8 @@ fn scan<'a>(
                     limit: Limit::OptionInstances,
                     max: limits.max_option_instances,
                 },
-            ));
+            )
+            .within(Location::OptionsField));
         }
         out.push(Instance {
             code,
@@ -462,7 +463,8 @@ impl<'a> OptionsField<'a> {
                     limit: Limit::InputLength,
                     max: limits.max_input_len,
                 },
-            ));
+            )
+            .within(Location::Message));
         }
         if message.len() < 240 {
             return Err(ParseError::new(
@@ -505,7 +507,8 @@ impl<'a> OptionsField<'a> {
                     limit: Limit::InputLength,
                     max: limits.max_input_len,
                 },
-            ));
+            )
+            .within(Location::OptionsField));
         }
         let mut instances = Vec::new();
         scan(options, base, limits, &mut instances)?;

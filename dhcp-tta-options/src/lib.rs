@@ -22,7 +22,7 @@ mod suboptions;
 pub mod tr098;
 
 pub use concat::{DhcpOption, MessageType, OptionsField, Overload};
-pub use error::{Field, InvalidValue, Limit, ParseError, ParseErrorKind};
+pub use error::{Field, InvalidValue, Limit, Location, ParseError, ParseErrorKind};
 pub use limits::Limits;
 pub use option43::{
     AcsOptions, Detection, Form, Leniency, Option43, Provider, ProviderList, detect,

@@ -7,7 +7,7 @@
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
-use crate::error::{InvalidValue, Limit, ParseError, ParseErrorKind};
+use crate::error::{InvalidValue, Limit, Location, ParseError, ParseErrorKind};
 use crate::limits::Limits;
 use crate::suboptions::{self, PadEnd, SubOption};
 
@@ -62,6 +62,15 @@ impl<'a> EnterpriseBlock<'a> {
             .iter()
             .find(|s| s.code() == code)
             .map(SubOption::data)
+    }
+
+    /// Length on the wire, header included.
+    fn wire_len(&self) -> usize {
+        5 + self
+            .suboptions
+            .iter()
+            .map(SubOption::wire_len)
+            .sum::<usize>()
     }
 
     fn write_to(&self, out: &mut Vec<u8>) {
@@ -123,7 +132,8 @@ impl<'a> VendorInfo<'a> {
                     limit: Limit::InputLength,
                     max: limits.max_input_len,
                 },
-            ));
+            )
+            .within(Location::Option { code: CODE }));
         }
         let mut blocks = Vec::new();
         let mut pos = 0;
@@ -241,14 +251,28 @@ impl<'a> Tr111<'a> {
     ///
     /// # Errors
     ///
-    /// [`ParseErrorKind::SubOptionInvalid`] when one of them is not UTF-8. Other sub-options
-    /// are ignored.
+    /// [`ParseErrorKind::SubOptionInvalid`] when one of them is not UTF-8, at the offset of the
+    /// sub-option in the option-125 value as written (the value as received, when `info` was
+    /// parsed). Other sub-options are ignored.
     pub fn from_vendor_info(info: &VendorInfo<'a>) -> Result<Option<Self>, ParseError> {
-        let Some(block) = info.block(BROADBAND_FORUM) else {
+        let Some(index) = info
+            .blocks
+            .iter()
+            .position(|b| b.enterprise == BROADBAND_FORUM)
+        else {
             return Ok(None);
         };
+        let (before, rest) = info.blocks.split_at(index);
+        let Some(block) = rest.first() else {
+            return Ok(None);
+        };
+        // Parsing keeps every block and sub-option in order, so the offsets of the written
+        // value are those of the value received.
+        let mut offset = before.iter().map(EnterpriseBlock::wire_len).sum::<usize>() + 5;
         let mut out = Tr111::default();
         for sub in block.suboptions() {
+            let at = offset;
+            offset += sub.wire_len();
             let slot = match sub.code() {
                 1 => &mut out.device_oui,
                 2 => &mut out.device_serial,
@@ -260,7 +284,7 @@ impl<'a> Tr111<'a> {
             };
             let text = core::str::from_utf8(sub.data()).map_err(|_| {
                 ParseError::new(
-                    0,
+                    at,
                     ParseErrorKind::SubOptionInvalid {
                         code: CODE,
                         sub: sub.code(),

@@ -4,7 +4,7 @@
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
-use crate::error::{InvalidValue, Limit, ParseError, ParseErrorKind};
+use crate::error::{InvalidValue, Limit, Location, ParseError, ParseErrorKind};
 use crate::limits::Limits;
 
 /// One encapsulated sub-option, kept as raw bytes.
@@ -149,7 +149,8 @@ pub(crate) fn parse<'a>(
                     limit: Limit::SubOptions,
                     max: limits.max_suboptions,
                 },
-            ));
+            )
+            .within(Location::Option { code }));
         }
         out.push(RawSub {
             offset: base + pos,

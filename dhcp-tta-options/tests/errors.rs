@@ -2,7 +2,7 @@
 //! inside an option or sub-option is always an error.
 
 use dhcp_tta_options::{
-    AcsOptions, Limits, Option43, OptionsField, ProviderList, VendorInfo, tr098,
+    AcsOptions, Limits, Option43, OptionsField, ProviderList, Tr111, VendorInfo, tr098,
 };
 
 fn vectors() -> Vec<Vec<u8>> {
@@ -104,16 +104,17 @@ fn error_messages_name_where() {
     let table: &[(&[u8], &str)] = &[
         (
             b"KT,http://a,n|SKB,http://b",
-            "entry 1: expected 3 fields, found 2 (byte 14)",
+            "expected 3 fields, found 2 at byte 14 (entry 1)",
         ),
         (
             b"KT,http://a,n|,http://b,n",
-            "entry 1 provider id: empty (byte 14)",
+            "empty field at byte 14 (entry 1 provider id)",
         ),
         (
             b"KT,http://a,n|SKB,b,n",
-            "entry 1 provisioning url: not an http:// or https:// url (byte 18)",
+            "not an http:// or https:// url at byte 18 (entry 1 provisioning url)",
         ),
+        (b" \0", "no provider entry at byte 0 (provider list)"),
     ];
     for (input, msg) in table {
         assert_eq!(ProviderList::parse(input).unwrap_err().to_string(), *msg);
@@ -121,6 +122,71 @@ fn error_messages_name_where() {
     let err = OptionsField::parse(b"\x35\x01\x02\x2b\x09KT").unwrap_err();
     assert_eq!(
         err.to_string(),
-        "option 43: truncated, 10 bytes needed, 3 left (byte 3)"
+        "truncated, 10 bytes needed, 3 left at byte 3 (option 43)"
+    );
+    let err = AcsOptions::parse(b"\x01\x08http://a\x01\x01b").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "repeated at byte 10 (option 43 sub-option 1)"
+    );
+    let err = VendorInfo::parse(b"\0\0\x0d\xe9\x03\x01\x01").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "truncated, 8 bytes needed, 7 left at byte 0 (option 125 enterprise block)"
+    );
+    let err = OptionsField::parse_message(&[0; 100], &Limits::default()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "not a dhcp message: shorter than 240 bytes at byte 100 (dhcp message)"
+    );
+    let err = tr098::Tag::parse("255").unwrap_err();
+    assert_eq!(err.to_string(), "not 1..=254 at byte 0 (tr-098 Tag)");
+    let err = Option43::parse_tta(b"\x01\x08http://a").unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "tr-069 sub-option form, not tta text at byte 0 (option 43)"
+    );
+}
+
+/// A TR-111 sub-option that is not UTF-8 is reported at its offset in the option-125 value.
+#[test]
+fn tr111_errors_point_at_the_sub_option() {
+    let value = b"\0\0\0\x09\x03\x01\x01x\0\0\x0d\xe9\x07\x01\x01A\x02\x02\xff\xfe";
+    let info = VendorInfo::parse(value).unwrap();
+    let err = Tr111::from_vendor_info(&info).unwrap_err();
+    assert_eq!(err.offset(), 16);
+    assert_eq!(value[16], 2);
+    assert_eq!(
+        err.to_string(),
+        "not valid utf-8 at byte 16 (option 125 sub-option 2)"
+    );
+}
+
+/// Input that would forge a log line or drive a terminal never reaches a message: messages name
+/// entries, fields, codes and limits, and quote nothing.
+#[test]
+fn hostile_input_is_never_quoted() {
+    let inputs: [&[u8]; 4] = [
+        b"KT,http://a,n|SKB\nerror: forged,ftp://\x1b[2J,n",
+        b"KT,http://a\nerror: forged,n",
+        "KT,ftp://\u{202e}a,n".as_bytes(),
+        b"\x01\x05\nerr\x1b",
+    ];
+    for input in inputs {
+        let err = Option43::parse(input).unwrap_err();
+        let msg = err.to_string();
+        assert!(
+            msg.chars().all(|c| c.is_ascii_graphic() || c == ' '),
+            "{msg:?}"
+        );
+        assert!(msg.len() < 120, "{msg}");
+    }
+    let huge = format!("KT,http://{},n", "a".repeat(10 << 20));
+    let mut limits = Limits::default();
+    limits.max_input_len = usize::MAX;
+    let err = ProviderList::parse_with(huge.as_bytes(), &limits).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "limit exceeded: max_field_len is 1024 at byte 3 (entry 0 provisioning url)"
     );
 }

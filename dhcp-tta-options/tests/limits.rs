@@ -19,7 +19,7 @@ fn each_limit_is_reported() {
     assert_eq!(limit_of(e.kind()), Some(Limit::InputLength));
     assert_eq!(
         e.to_string(),
-        "limit max_input_len exceeded (at most 10) (byte 10)"
+        "limit exceeded: max_input_len is 10 at byte 10 (provider list)"
     );
 
     let mut l = Limits::default();

@@ -5,7 +5,7 @@ use alloc::borrow::Cow;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
-use crate::error::{InvalidValue, Limit, ParseError, ParseErrorKind};
+use crate::error::{InvalidValue, Limit, Location, ParseError, ParseErrorKind};
 use crate::limits::Limits;
 use crate::suboptions::{self, PadEnd, SubOption};
 
@@ -186,7 +186,8 @@ impl<'a> AcsOptions<'a> {
                     limit: Limit::InputLength,
                     max: limits.max_input_len,
                 },
-            ));
+            )
+            .within(Location::Option { code: CODE }));
         }
         let subs = suboptions::parse(input, CODE, 0, PadEnd::Honour, limits)?;
         let mut out = AcsOptions::default();

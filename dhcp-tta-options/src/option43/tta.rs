@@ -5,7 +5,7 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::error::{Field, InvalidValue, Limit, ParseError, ParseErrorKind};
+use crate::error::{Field, InvalidValue, Limit, Location, ParseError, ParseErrorKind};
 use crate::limits::Limits;
 
 /// Tolerances for quirks real DHCP servers add around the TTA text (spec section 3 Decision).
@@ -235,7 +235,8 @@ impl<'a> ProviderList<'a> {
                     limit: Limit::InputLength,
                     max: limits.max_input_len,
                 },
-            ));
+            )
+            .within(Location::ProviderList));
         }
         let mut start = 0;
         let mut end = input.len();
@@ -268,7 +269,8 @@ impl<'a> ProviderList<'a> {
                         limit: Limit::Providers,
                         max: limits.max_providers,
                     },
-                ));
+                )
+                .within(Location::Entry { entry }));
             }
             check_entry(input, entry, e_start, e_end, limits, leniency)?;
         }
@@ -418,7 +420,8 @@ fn check_entry(
                     limit: Limit::FieldLength,
                     max: limits.max_field_len,
                 },
-            ));
+            )
+            .within(Location::EntryField { entry, field }));
         }
         if let Some(i) = value.iter().position(|&b| is_control(b)) {
             return Err(ParseError::new(
@@ -687,7 +690,7 @@ mod tests {
         );
         assert_eq!(
             err.to_string(),
-            "entry 0 ntp server: not valid utf-8 (byte 12)"
+            "not valid utf-8 at byte 12 (entry 0 ntp server)"
         );
     }
 
