@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::Subcommand;
 use cwmp_codec::{Message, ReadOptions};
 
-use crate::io::{fail, finish_output, print_json, read_input};
+use crate::io::{fail, finish_output, print_json, read_input, warn};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
@@ -34,21 +34,21 @@ pub(crate) fn run(cmd: Command) -> ExitCode {
         Command::Parse { strict, file } => (strict, file, false),
         Command::Emit { strict, file } => (strict, file, true),
     };
-    let input = match read_input(&file) {
-        Ok(bytes) => bytes,
-        Err(e) => return fail(format_args!("cannot read {file}: {e}")),
-    };
     let opts = if strict {
         ReadOptions::strict()
     } else {
         ReadOptions::lenient()
+    };
+    let input = match read_input(&file, opts.limits.max_input_bytes) {
+        Ok(bytes) => bytes,
+        Err(e) => return fail(format_args!("cannot read {file}: {e}")),
     };
     let parsed = match Message::parse_with(&input, &opts) {
         Ok(parsed) => parsed,
         Err(e) => return fail(e),
     };
     for w in &parsed.warnings {
-        eprintln!("warning: {w}");
+        warn(w);
     }
     if emit {
         let mut out = std::io::stdout().lock();

@@ -4,8 +4,8 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use dhcp_tta_options::{
-    AcsOptions, DhcpOption, Limits, Option43, OptionsField, Provider, ProviderList, Tr111,
-    VendorInfo, classify, detect, tr098,
+    AcsOptions, DhcpOption, Field, Limits, Location, Option43, OptionsField, ParseError, Provider,
+    ProviderList, Tr111, VendorInfo, classify, detect, tr098,
 };
 use serde_json::{Value, json};
 
@@ -14,6 +14,9 @@ use crate::io::{fail, print_json, print_line};
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
     /// Decode an option-43 value (hex or text) or a whole options field; prints JSON.
+    ///
+    /// An error inside option 43 or 125 of an options field counts bytes from the start of
+    /// that option's value, and says so: `(option 43 value: entry 1 provisioning url)`.
     Decode(DecodeArgs),
     /// Build an option-43 provider list; prints it as hex, text or TR-098 base64.
     Encode(EncodeArgs),
@@ -64,23 +67,49 @@ pub(crate) fn run(cmd: Command) -> ExitCode {
     }
 }
 
-fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
-    let digits: Vec<u8> = text
-        .bytes()
-        .filter(|b| !b.is_ascii_whitespace() && *b != b':')
-        .collect();
-    if !digits.len().is_multiple_of(2) {
-        return Err("hex: odd number of digits".into());
+/// Decodes a hex argument; `arg` names it in errors, which point at the byte of the argument.
+fn parse_hex(text: &str, arg: &str) -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::with_capacity(text.len() / 2);
+    let mut high = None;
+    for (at, c) in text.char_indices() {
+        if c.is_ascii_whitespace() || c == ':' {
+            continue;
+        }
+        let Some(digit) = c.to_digit(16) else {
+            return Err(format!("invalid hex digit {c:?} at byte {at} ({arg})"));
+        };
+        // A hex digit is below 16, so the byte fits.
+        let digit = u8::try_from(digit).unwrap_or_default();
+        match high.take() {
+            None => high = Some(digit),
+            Some(h) => bytes.push(h << 4 | digit),
+        }
     }
-    digits
-        .chunks(2)
-        .map(|pair| {
-            std::str::from_utf8(pair)
-                .ok()
-                .and_then(|s| u8::from_str_radix(s, 16).ok())
-                .ok_or_else(|| format!("hex: invalid digits {:?}", String::from_utf8_lossy(pair)))
-        })
-        .collect()
+    if high.is_some() {
+        return Err(format!(
+            "odd number of hex digits at byte {} ({arg})",
+            text.len()
+        ));
+    }
+    Ok(bytes)
+}
+
+/// An error of a value decoded inside an option (43, 125): its offsets count from the start of
+/// that option's value, not of the whole input, and `<where>` says so.
+fn nested(code: u8, e: &ParseError) -> String {
+    let inner = match *e.location() {
+        Location::Input => None,
+        Location::Option { code: c } if c == code => None,
+        Location::SubOption { code: c, sub } if c == code => Some(format!("sub-option {sub}")),
+        Location::EnterpriseBlock => Some("enterprise block".to_owned()),
+        other => Some(other.to_string()),
+    };
+    let inner = inner.map(|place| format!(": {place}")).unwrap_or_default();
+    format!(
+        "{} at byte {} (option {code} value{inner})",
+        e.kind(),
+        e.offset()
+    )
 }
 
 fn to_hex(bytes: &[u8]) -> String {
@@ -109,9 +138,9 @@ fn acs_json(acs: &AcsOptions<'_>) -> Value {
     })
 }
 
-fn option43_json(value: &[u8]) -> Result<Value, String> {
+fn option43_json(value: &[u8]) -> Result<Value, ParseError> {
     let detection = detect(value);
-    let mut out = match Option43::parse(value).map_err(|e| e.to_string())? {
+    let mut out = match Option43::parse(value)? {
         Option43::Tta { providers } => json!({ "providers": providers_json(&providers) }),
         Option43::Tr069 { suboptions } => json!({ "suboptions": acs_json(&suboptions) }),
         _ => json!({}),
@@ -121,8 +150,8 @@ fn option43_json(value: &[u8]) -> Result<Value, String> {
     Ok(out)
 }
 
-fn option125_json(value: &[u8]) -> Result<Value, String> {
-    let info = VendorInfo::parse(value).map_err(|e| e.to_string())?;
+fn option125_json(value: &[u8]) -> Result<Value, ParseError> {
+    let info = VendorInfo::parse(value)?;
     let blocks: Vec<Value> = info
         .blocks()
         .iter()
@@ -133,7 +162,7 @@ fn option125_json(value: &[u8]) -> Result<Value, String> {
             })
         })
         .collect();
-    let tr111 = Tr111::from_vendor_info(&info).map_err(|e| e.to_string())?;
+    let tr111 = Tr111::from_vendor_info(&info)?;
     Ok(json!({ "blocks": blocks, "tr111": tr111 }))
 }
 
@@ -144,14 +173,14 @@ fn options_json(field: &OptionsField<'_>) -> Result<Value, String> {
         let mut o = json!({ "code": opt.code(), "hex": to_hex(&value) });
         match opt {
             DhcpOption::VendorSpecific(v) => {
-                o["option43"] = option43_json(v).map_err(|e| format!("option 43: {e}"))?;
+                o["option43"] = option43_json(v).map_err(|e| nested(43, &e))?;
             }
             DhcpOption::VendorClass(v) => {
                 o["text"] = json!(String::from_utf8_lossy(v));
                 o["client_kind"] = json!(classify(v));
             }
             DhcpOption::VendorIdentifying(v) => {
-                o["option125"] = option125_json(v).map_err(|e| format!("option 125: {e}"))?;
+                o["option125"] = option125_json(v).map_err(|e| nested(125, &e))?;
             }
             other => o["value"] = json!(other),
         }
@@ -162,20 +191,21 @@ fn options_json(field: &OptionsField<'_>) -> Result<Value, String> {
 
 fn decode(args: &DecodeArgs) -> ExitCode {
     let result = if let Some(hex) = &args.hex {
-        parse_hex(hex).and_then(|v| option43_json(&v))
+        parse_hex(hex, "--hex").and_then(|v| option43_json(&v).map_err(|e| e.to_string()))
     } else if let Some(text) = &args.text {
-        option43_json(text.as_bytes())
+        option43_json(text.as_bytes()).map_err(|e| e.to_string())
     } else if let Some(hex) = &args.options_hex {
-        parse_hex(hex).and_then(|bytes| {
+        parse_hex(hex, "--options-hex").and_then(|bytes| {
             let field = OptionsField::parse(&bytes).map_err(|e| e.to_string())?;
             options_json(&field)
         })
     } else if let Some(path) = &args.message {
-        crate::io::read_input(path)
-            .map_err(|e| format!("{path}: {e}"))
+        let limits = Limits::default();
+        crate::io::read_input(path, limits.max_input_len)
+            .map_err(|e| format!("cannot read {path}: {e}"))
             .and_then(|bytes| {
-                let field = OptionsField::parse_message(&bytes, &Limits::default())
-                    .map_err(|e| e.to_string())?;
+                let field =
+                    OptionsField::parse_message(&bytes, &limits).map_err(|e| e.to_string())?;
                 options_json(&field)
             })
     } else {
@@ -192,11 +222,28 @@ fn encode(args: &EncodeArgs) -> ExitCode {
     for (i, p) in args.providers.iter().enumerate() {
         let fields: Vec<&str> = p.splitn(3, ',').collect();
         let [id, url, ntp] = fields[..] else {
-            return fail(format!("provider {i}: expected ID,URL,NTP"));
+            return fail(format_args!(
+                "expected 3 fields ID,URL,NTP, found {} at byte {} (--provider {i})",
+                fields.len(),
+                p.len()
+            ));
         };
         match Provider::new(id, url, ntp) {
             Ok(p) => providers.push(p),
-            Err(e) => return fail(format!("provider {i}: {e}")),
+            Err(e) => {
+                // The field the constructor refused, and where it starts in the argument.
+                let starts = [0, id.len() + 1, id.len() + url.len() + 2];
+                let at = Field::ALL
+                    .iter()
+                    .position(|f| f.name() == e.what())
+                    .and_then(|k| starts.get(k))
+                    .copied()
+                    .unwrap_or_default();
+                return fail(format_args!(
+                    "{e} at byte {at} (--provider {i} {})",
+                    e.what()
+                ));
+            }
         }
     }
     let list = match ProviderList::new(providers) {

@@ -3,13 +3,18 @@
 use std::process::ExitCode;
 
 use clap::{Subcommand, ValueEnum};
-use fwupgrade_proto::{CheckRequest, CheckResponse, ParseError, Report};
+use fwupgrade_proto::{CheckRequest, CheckResponse, Limits, ParseError, Report};
 
 use crate::io::{fail, print_json, read_input};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Parse an upgrade form body and print it as JSON (`dlSvrPwd` redacted).
+    /// Parse an upgrade form body and print it as JSON (credentials and unknown values
+    /// redacted).
+    ///
+    /// Credentials and values whose meaning the standard does not give are never printed:
+    /// `dlSvrPwd` and the value of every field the standard does not define show as
+    /// `<redacted>`; the field names are shown.
     Parse {
         /// Which message the body holds.
         #[arg(value_enum)]
@@ -39,9 +44,13 @@ fn show<T: serde::Serialize>(parsed: Result<T, ParseError>) -> ExitCode {
 pub(crate) fn run(cmd: Command) -> ExitCode {
     match cmd {
         Command::Parse { kind, file } => {
-            let input = match read_input(&file) {
+            // Two bytes more than the form limit: the line end stripped below does not count.
+            // Had the input been cut, the body is still over the limit after stripping, so the
+            // parser refuses it rather than read a cut form.
+            let limit = Limits::DEFAULT.max_input_len.saturating_add(2);
+            let input = match read_input(&file, limit) {
                 Ok(input) => input,
-                Err(e) => return fail(format_args!("{file}: {e}")),
+                Err(e) => return fail(format_args!("cannot read {file}: {e}")),
             };
             // A trailing newline from a file or a shell pipe is not part of the form.
             let body = input.strip_suffix(b"\n").unwrap_or(&input);

@@ -2,6 +2,11 @@
 //!
 //! Every subcommand reads a file or standard input (`-`), prints JSON or canonical output on
 //! stdout and diagnostics on stderr. Exit status: 0 success, 1 invalid input, 2 usage error.
+//!
+//! Input is read up to the size limit of the parser that reads it (and one byte more, so that
+//! the parser reports the overrun). An error about input reads `error: <message> at byte
+//! <offset> (<where>)`; every diagnostic is one line, with control and invisible format
+//! characters escaped.
 
 use std::process::ExitCode;
 
@@ -37,7 +42,10 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return io::usage(&e, |args| Cli::try_parse_from(args).err()),
+    };
     match cli.command {
         Command::Cwmp(cmd) => cwmp::run(cmd),
         Command::Dhcp(cmd) => dhcp::run(cmd),
