@@ -28,7 +28,7 @@ pub use header::{Header, UnknownHeader};
 pub use lazy::ParameterIter;
 pub use limits::Limits;
 pub use raw::RawXml;
-#[cfg(fuzzing)]
+#[cfg(any(fuzzing, feature = "arbitrary"))]
 #[doc(hidden)]
 pub use read::set_fast_lane;
 pub use read::{Parsed, ReadOptions};

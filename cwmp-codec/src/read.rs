@@ -27,7 +27,7 @@ const XSI_1999: &str = "http://www.w3.org/1999/XMLSchema-instance";
 const XML_NS: &str = "http://www.w3.org/XML/1998/namespace";
 const XMLNS_NS: &str = "http://www.w3.org/2000/xmlns/";
 
-#[cfg(any(test, fuzzing))]
+#[cfg(any(test, fuzzing, feature = "arbitrary"))]
 thread_local! {
     static FAST_LANE: std::cell::Cell<bool> = const { std::cell::Cell::new(true) };
 }
@@ -35,18 +35,18 @@ thread_local! {
 /// Turns the fast lane (plain tags, text and parameters read straight from the input) off or
 /// on for parsers made later on this thread, so tests and fuzzing can check that both lanes
 /// read every input alike.
-#[cfg(any(test, fuzzing))]
+#[cfg(any(test, fuzzing, feature = "arbitrary"))]
 #[doc(hidden)]
-#[allow(unreachable_pub)] // exported only to the fuzz targets (`cfg(fuzzing)`)
+#[allow(unreachable_pub)] // exported only to the fuzz targets and property tests
 pub fn set_fast_lane(on: bool) {
     FAST_LANE.with(|f| f.set(on));
 }
 
 /// Whether parsers use the fast lane: always, but under test or fuzzing.
 fn fast_lane_enabled() -> bool {
-    #[cfg(any(test, fuzzing))]
+    #[cfg(any(test, fuzzing, feature = "arbitrary"))]
     return FAST_LANE.with(std::cell::Cell::get);
-    #[cfg(not(any(test, fuzzing)))]
+    #[cfg(not(any(test, fuzzing, feature = "arbitrary")))]
     true
 }
 
