@@ -1408,7 +1408,8 @@ impl<'a> Parser<'a> {
 
     /// Reads an element the codec does not know, to keep it raw: its whole XML text, start
     /// tag to end tag, borrowed from the input, and the namespace declarations made outside it
-    /// that it uses (see [`Parser::outer_bindings`]), which the writer adds to its start tag.
+    /// that it uses ([`uses_prefix`]; the default namespace always), which the writer adds to
+    /// its start tag.
     ///
     /// What is kept is bounded so that writing it, and reading that again, stays within the
     /// limits: the text with the declarations the writer adds is at most `max_text_bytes`,
@@ -1420,14 +1421,32 @@ impl<'a> Parser<'a> {
         elem: &Elem<'a>,
         namespace: &str,
     ) -> Result<RawElement<'a>, ParseError> {
-        let candidates = self.outer_bindings(elem);
+        // The element's own declarations (made at its depth) win over outer ones, and it
+        // carries them itself: their prefixes are left out. Reading it pops them.
+        let own: SmallVec<[&[u8]; 8]> = self
+            .bindings
+            .iter()
+            .filter(|b| b.depth == elem.depth)
+            .map(|b| b.prefix)
+            .collect();
         let start = elem.offset - self.base;
         let end = self.skip(elem)? - self.base;
         let xml = self.src.get(start..end).unwrap_or_default();
-        let in_scope: Vec<_> = candidates
-            .into_iter()
-            .filter(|(prefix, _)| prefix.is_empty() || uses_prefix(xml, prefix))
-            .collect();
+        // What is left in scope was declared outside it; innermost first, each prefix once.
+        let mut in_scope: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::new();
+        for (i, b) in self.bindings.iter().enumerate().rev() {
+            let shadowed = self
+                .bindings
+                .get(i + 1..)
+                .is_some_and(|inner| inner.iter().any(|later| later.prefix == b.prefix));
+            if b.depth >= elem.depth || shadowed || own.contains(&b.prefix) {
+                continue;
+            }
+            let prefix = std::str::from_utf8(b.prefix).unwrap_or_default();
+            if prefix.is_empty() || uses_prefix(xml, prefix) {
+                in_scope.push((Cow::Borrowed(prefix), Cow::Borrowed(b.ns.uri())));
+            }
+        }
         // ` xmlns:p="uri"` for each, as the writer adds it.
         let added: usize = in_scope.iter().map(|(p, u)| p.len() + u.len() + 11).sum();
         let limit = |name, limit| ErrorKind::LimitExceeded { name, limit };
@@ -1452,32 +1471,6 @@ impl<'a> Parser<'a> {
             return Err(self.error_in(elem, kind));
         }
         Ok(RawElement { xml, in_scope })
-    }
-
-    /// The namespace declarations in scope at `elem` that were made outside it and that it
-    /// does not make itself, innermost first, as (prefix, URI) with an empty prefix for the
-    /// default namespace: what a raw copy of the element may need to be written anywhere else.
-    fn outer_bindings(&self, elem: &Elem<'a>) -> Vec<(Cow<'a, str>, Cow<'a, str>)> {
-        let mut out: Vec<(Cow<'a, str>, Cow<'a, str>)> = Vec::new();
-        // The element's own declarations (made at its depth) win over outer ones, and it
-        // carries them itself: leave those prefixes out.
-        let own = |prefix: &[u8]| {
-            self.bindings
-                .iter()
-                .any(|b| b.depth == elem.depth && b.prefix == prefix)
-        };
-        for b in self
-            .bindings
-            .iter()
-            .rev()
-            .filter(|b| b.depth < elem.depth && !own(b.prefix))
-        {
-            let prefix = std::str::from_utf8(b.prefix).unwrap_or_default();
-            if !out.iter().any(|(p, _)| p == prefix) {
-                out.push((Cow::Borrowed(prefix), Cow::Borrowed(b.ns.uri())));
-            }
-        }
-        out
     }
 
     fn reader_position(&self) -> usize {
@@ -1994,6 +1987,15 @@ fn value_type<'a>(
                 found: crate::value::truncate(&raw),
             },
         ));
+    }
+    // Written back as `xsd:<name>`: keep that within the limit the reader applies to it.
+    if matches!(t, XsdType::Other(_)) && local.len() + 4 > p.limits.max_text_bytes {
+        let limit = p.limits.max_text_bytes;
+        let kind = ErrorKind::LimitExceeded {
+            name: "max_text_bytes",
+            limit,
+        };
+        return Err(p.error_in(elem, kind));
     }
     if !known || matches!(t, XsdType::Other(_)) {
         p.tolerate_in(elem, WarningKind::UnknownXsiType)?;

@@ -169,3 +169,36 @@ fn arguments_are_escaped_too() {
         "{lines:?}"
     );
 }
+
+/// The cwmp finding: an end tag holding line breaks and `warning:`/`error:` lines.
+#[test]
+fn a_forged_end_tag_stays_on_its_line() {
+    let input = concat!(
+        r#"<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0">"#,
+        "<SOAP-ENV:Body><cwmp:SetParameterValuesResponse><Status>0</Status\n",
+        "warning: forged-by-peer at byte 0 (Envelope/Body)\nerror: also-forged>",
+        "</cwmp:SetParameterValuesResponse></SOAP-ENV:Body></SOAP-ENV:Envelope>"
+    );
+    let line = error_line(&["cwmp", "parse", "-"], input.as_bytes());
+    assert!(
+        line.starts_with("error: end tag </Status\\nwarning: forged"),
+        "{line}"
+    );
+}
+
+/// Warnings past the cap are not recorded, and the tool says how many.
+#[test]
+fn warnings_past_the_cap_are_counted() {
+    let comments = "<!---->".repeat(1100);
+    let input = format!(
+        r#"<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://schemas.xmlsoap.org/soap/envelope/" xmlns:cwmp="urn:dslforum-org:cwmp-1-0"><SOAP-ENV:Body><cwmp:GetRPCMethods>{comments}</cwmp:GetRPCMethods></SOAP-ENV:Body></SOAP-ENV:Envelope>"#
+    );
+    let output = run(&["cwmp", "parse", "-"], input.as_bytes());
+    assert_eq!(output.status.code(), Some(0));
+    let lines = stderr_lines(&output);
+    assert_eq!(lines.len(), 1025, "{:?}", lines.last());
+    assert_eq!(
+        lines.last().unwrap(),
+        "warning: 76 more warnings not recorded (max_warnings is 1024)"
+    );
+}

@@ -50,6 +50,12 @@ pub(crate) fn run(cmd: Command) -> ExitCode {
     for w in &parsed.warnings {
         warn(w);
     }
+    if parsed.dropped_warnings > 0 {
+        warn(format_args!(
+            "{} more warnings not recorded (max_warnings is {})",
+            parsed.dropped_warnings, opts.limits.max_warnings
+        ));
+    }
     if emit {
         let mut out = std::io::stdout().lock();
         let written = parsed
