@@ -101,7 +101,32 @@ pub struct UnknownMethod<'a> {
     pub raw: crate::RawXml<'a>,
 }
 
-impl UnknownMethod<'_> {
+impl<'a> UnknownMethod<'a> {
+    /// An unknown method from its XML: one well-formed element that declares every prefix it
+    /// uses but those of the canonical envelope (see [`RawXml::parse`](crate::RawXml::parse));
+    /// its namespace and name are read from it.
+    ///
+    /// ```
+    /// use cwmp_codec::{Body, CwmpVersion, Envelope, UnknownMethod};
+    /// let m = UnknownMethod::parse(r#"<v:X_Reset xmlns:v="urn:vendor"><Mode>hard</Mode></v:X_Reset>"#)?;
+    /// assert_eq!(m.name, "X_Reset");
+    /// let env = Envelope::new(CwmpVersion::V1_0, "1", Body::Unknown(m));
+    /// assert_eq!(Envelope::parse(&env.to_vec())?, env);
+    /// # Ok::<(), cwmp_codec::ParseError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`ParseError`] naming the byte offset in `xml` and the element path.
+    pub fn parse(xml: &'a str) -> Result<Self, ParseError> {
+        let s = crate::raw::Standalone::read(xml)?;
+        Ok(Self {
+            name: Cow::Borrowed(s.local),
+            namespace: Cow::Borrowed(s.namespace),
+            raw: s.raw,
+        })
+    }
+
     /// Converts any borrowed text into owned data.
     #[must_use]
     pub fn into_owned(self) -> UnknownMethod<'static> {

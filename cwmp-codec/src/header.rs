@@ -50,6 +50,45 @@ pub struct UnknownHeader<'a> {
     pub raw: RawXml<'a>,
 }
 
+impl<'a> UnknownHeader<'a> {
+    /// An unknown header element from its XML: one well-formed element that declares every
+    /// prefix it uses but those of the canonical envelope (see [`RawXml::parse`]); its
+    /// namespace, name and `mustUnderstand` are read from it.
+    ///
+    /// ```
+    /// use cwmp_codec::UnknownHeader;
+    /// let h = UnknownHeader::parse(
+    ///     r#"<v:Trace xmlns:v="urn:vendor" SOAP-ENV:mustUnderstand="1">on</v:Trace>"#,
+    /// )?;
+    /// assert_eq!((&*h.namespace, &*h.name, h.must_understand), ("urn:vendor", "Trace", true));
+    /// # Ok::<(), cwmp_codec::ParseError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// A [`ParseError`] naming the byte offset in `xml` and the element path.
+    pub fn parse(xml: &'a str) -> Result<Self, ParseError> {
+        let s = crate::raw::Standalone::read(xml)?;
+        Ok(Self {
+            namespace: Cow::Borrowed(s.namespace),
+            name: Cow::Borrowed(s.local),
+            must_understand: s.must_understand,
+            raw: s.raw,
+        })
+    }
+}
+
+/// Whether `elem` carries `SOAP-ENV:mustUnderstand="1"` (or `"true"`).
+pub(crate) fn must_understand<'a>(p: &Parser<'a>, elem: &Elem<'a>) -> Result<bool, ParseError> {
+    Ok(match &p.attr(elem, AttrName::MustUnderstand)? {
+        Some(attr) => {
+            p.resolve(attr.prefix, false)? == Ns::SoapEnv
+                && matches!(attr.value.trim(), "1" | "true")
+        }
+        None => false,
+    })
+}
+
 impl<'a> Header<'a> {
     /// Whether no header element is present.
     #[must_use]
@@ -102,13 +141,7 @@ impl<'a> Header<'a> {
                 Ns::Cwmp(_) if known => p.note_cwmp_namespace(child.ns),
                 Ns::None if known => p.tolerate_in(&child, WarningKind::UnqualifiedHeader)?,
                 _ => {
-                    let must_understand = match &p.attr(&child, AttrName::MustUnderstand)? {
-                        Some(attr) => {
-                            p.resolve(attr.prefix, false)? == Ns::SoapEnv
-                                && matches!(attr.value.trim(), "1" | "true")
-                        }
-                        None => false,
-                    };
+                    let must_understand = must_understand(p, &child)?;
                     let namespace = child.ns.uri();
                     let kept = p.keep_raw(&child, namespace)?;
                     h.unknown.push(UnknownHeader {

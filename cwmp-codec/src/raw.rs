@@ -29,6 +29,12 @@ use crate::rpc::IntoOwned;
 ///     r#"RawXml(<v:Login xmlns:v="urn:vendor"><Password>…</Password></v:Login>)"#
 /// );
 /// assert!(raw.expose().contains("s3cret"));
+///
+/// // The prefixes of the canonical envelope need no declaration.
+/// let header = RawXml::parse(r#"<v:T xmlns:v="urn:v" SOAP-ENV:mustUnderstand="1">1</v:T>"#)?;
+/// assert_eq!(header.in_scope()[0].0, "SOAP-ENV");
+/// assert!(RawXml::parse("<v:T>1</v:T>").is_err()); // v is not declared
+/// assert!(RawXml::parse("<a></b>").is_err());
 /// # Ok::<(), cwmp_codec::ParseError>(())
 /// ```
 #[derive(Clone, PartialEq, Eq)]
@@ -47,21 +53,14 @@ impl<'a> RawXml<'a> {
     }
 
     /// Checks that `xml` is one well-formed element that declares every namespace prefix it
-    /// uses, as strict reading would check it inside an envelope.
+    /// uses but those the canonical envelope declares (`SOAP-ENV`, `SOAP-ENC`, `xsd`, `xsi`),
+    /// and that strict reading would accept it inside an envelope.
     ///
     /// # Errors
     ///
     /// A [`ParseError`] naming the byte offset in `xml` and the element path.
     pub fn parse(xml: &'a str) -> Result<Self, ParseError> {
-        let mut p = Parser::new(xml.as_bytes(), &ReadOptions::strict(), false)?;
-        let Some(elem) = p.next_root()? else {
-            return Err(p.error(crate::ErrorKind::NoEnvelope));
-        };
-        let kept = p.keep_raw(&elem, "")?;
-        if p.next_root()?.is_some() {
-            return Err(p.error(crate::ErrorKind::TrailingContent));
-        }
-        Ok(Self::read(kept.xml, kept.in_scope))
+        Standalone::read(xml).map(|s| s.raw)
     }
 
     /// The XML text, start tag to end tag, as received: it may hold credentials, so log
@@ -113,6 +112,36 @@ impl serde::Serialize for RawXml<'_> {
         st.serialize_field("xml", &self.redacted())?;
         st.serialize_field("in_scope", &self.in_scope)?;
         st.end()
+    }
+}
+
+/// An element read on its own, to be kept raw: what an unknown header or method is made of.
+pub(crate) struct Standalone<'a> {
+    pub(crate) namespace: &'a str,
+    pub(crate) local: &'a str,
+    pub(crate) must_understand: bool,
+    pub(crate) raw: RawXml<'a>,
+}
+
+impl<'a> Standalone<'a> {
+    pub(crate) fn read(xml: &'a str) -> Result<Self, ParseError> {
+        let mut p = Parser::new(xml.as_bytes(), &ReadOptions::strict(), false)?;
+        p.bind_canonical_prefixes();
+        let Some(elem) = p.next_root()? else {
+            return Err(p.error(crate::ErrorKind::UnexpectedEof));
+        };
+        let must_understand = crate::header::must_understand(&p, &elem)?;
+        let namespace = elem.ns.uri();
+        let kept = p.keep_raw(&elem, namespace)?;
+        if p.next_root()?.is_some() {
+            return Err(p.error(crate::ErrorKind::TrailingContent));
+        }
+        Ok(Self {
+            namespace,
+            local: elem.local,
+            must_understand,
+            raw: RawXml::read(kept.xml, kept.in_scope),
+        })
     }
 }
 

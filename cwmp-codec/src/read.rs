@@ -437,6 +437,26 @@ impl<'a> Parser<'a> {
         })
     }
 
+    /// Binds the prefixes the canonical root declares but `cwmp` (`SOAP-ENV`, `SOAP-ENC`, `xsd`,
+    /// `xsi`) around the whole input, for content read on its own that will be written inside
+    /// an envelope ([`crate::RawXml::parse`]).
+    pub(crate) fn bind_canonical_prefixes(&mut self) {
+        for (prefix, ns) in [
+            (&b"SOAP-ENV"[..], Ns::SoapEnv),
+            (b"SOAP-ENC", Ns::SoapEnc),
+            (b"xsd", Ns::Xsd),
+            (b"xsi", Ns::Xsi),
+        ] {
+            self.bindings.push(Binding {
+                prefix,
+                ns,
+                depth: 0,
+                counted: false,
+            });
+        }
+        self.bindings_generation += 1;
+    }
+
     /// Starts a new envelope: forgets the cwmp namespace of the previous one.
     pub(crate) fn start_envelope(&mut self) {
         self.cwmp_minor = None;
@@ -761,6 +781,10 @@ impl<'a> Parser<'a> {
     /// Reads the next top-level element, skipping whitespace, comments, PIs and the XML
     /// declaration; `None` at the end of input.
     pub(crate) fn next_root(&mut self) -> Result<Option<Elem<'a>>, ParseError> {
+        // An XML declaration opens its document: after a comment, a processing instruction or
+        // another declaration it is not XML. (Whitespace before it is let through with the
+        // declaration's own warning: the writer writes neither.)
+        let mut prolog_started = false;
         loop {
             match self.plain_tag() {
                 Some(Markup::Start {
@@ -781,11 +805,23 @@ impl<'a> Parser<'a> {
                     }
                 }
                 Event::Decl(d) => {
+                    if prolog_started {
+                        return Err(self.error(ErrorKind::Xml(
+                            "xml declaration after the start of the document".into(),
+                        )));
+                    }
+                    prolog_started = true;
                     self.check_chars(&d)?;
                     self.tolerate(WarningKind::XmlDeclaration)?;
                 }
-                Event::Comment(c) => self.comment(&c)?,
-                Event::PI(pi) => self.processing_instruction(&pi)?,
+                Event::Comment(c) => {
+                    prolog_started = true;
+                    self.comment(&c)?;
+                }
+                Event::PI(pi) => {
+                    prolog_started = true;
+                    self.processing_instruction(&pi)?;
+                }
                 Event::DocType(_) => return Err(self.error(ErrorKind::DocType)),
                 Event::Eof => return Ok(None),
                 Event::End(_) | Event::CData(_) | Event::GeneralRef(_) => {

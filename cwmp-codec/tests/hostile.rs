@@ -186,6 +186,28 @@ fn malformed_xml_of_every_class_is_refused() {
             "invalid method name",
             envelope("", "<cwmp:Get+RPCMethods/>"),
         ),
+        (
+            "bidi override in a name",
+            envelope("", "<cwmp:Get\u{202e}RPCMethods/>"),
+        ),
+        (
+            "non-name character in a raw name",
+            header("<x:H xmlns:x=\"urn:x\"><a\u{37E}/></x:H>"),
+        ),
+        (
+            "declaration after a comment",
+            format!(
+                "<!-- c --><?xml version=\"1.0\"?>{}",
+                envelope("", "<cwmp:GetRPCMethods/>")
+            ),
+        ),
+        (
+            "second declaration",
+            format!(
+                "<?xml version=\"1.0\"?><?xml version=\"1.0\"?>{}",
+                envelope("", "<cwmp:GetRPCMethods/>")
+            ),
+        ),
     ];
     for (name, input) in &cases {
         refused_in_both_modes(name, input.as_bytes());
