@@ -475,8 +475,8 @@ impl<'a> Message<'a> {
         while let Some(root) = p.next_root()? {
             if envelopes.len() >= p.limits.max_envelopes {
                 return Err(p.error(ErrorKind::LimitExceeded {
-                    name: "max_envelopes",
-                    limit: p.limits.max_envelopes,
+                    limit: crate::error::Limit::MaxEnvelopes,
+                    max: p.limits.max_envelopes,
                 }));
             }
             envelopes.push(read_envelope(p, root)?);

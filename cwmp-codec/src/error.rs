@@ -4,23 +4,43 @@ use std::fmt;
 
 /// Why an input could not be parsed, and where.
 ///
-/// `offset` is the byte offset in the input of the event that failed (usually the `<` of the
-/// element, or the first byte of the text); `path` is the element path from the root, with
-/// 1-based indices on array items, e.g.
+/// [`offset`](Self::offset) is the byte offset in the input of the event that failed (usually
+/// the `<` of the element, or the first byte of the text); [`location`](Self::location) is the
+/// element path from the root, with 1-based indices on array items, e.g.
 /// `Envelope/Body/SetParameterValues/ParameterList/ParameterValueStruct[3]/Value`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[error("{kind} at byte {offset} ({})", Quoted(.path))]
 pub struct ParseError {
-    /// Byte offset in the input.
-    pub offset: usize,
-    /// Element path from the root (empty before the root element).
-    pub path: String,
-    /// What went wrong.
-    pub kind: ErrorKind,
+    offset: usize,
+    path: String,
+    kind: ErrorKind,
 }
 
 impl ParseError {
+    pub(crate) fn new(offset: usize, path: String, kind: ErrorKind) -> Self {
+        Self { offset, path, kind }
+    }
+
+    /// What went wrong.
+    #[must_use]
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
+    }
+
+    /// Byte offset in the input.
+    #[must_use]
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+
+    /// Element path from the root (empty before the root element), e.g.
+    /// `Envelope/Body/Reboot/CommandKey`.
+    #[must_use]
+    pub fn location(&self) -> &str {
+        &self.path
+    }
+
     /// The message without the position, e.g. `missing element ParameterKey`.
     #[must_use]
     pub fn message(&self) -> String {
@@ -28,15 +48,127 @@ impl ParseError {
     }
 }
 
-/// The kinds of [`ParseError`].
+/// Which of the [`Limits`](crate::Limits) was exceeded ([`ErrorKind::LimitExceeded`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Limit {
+    /// `max_input_bytes`.
+    MaxInputBytes,
+    /// `max_depth`.
+    MaxDepth,
+    /// `max_list_items`.
+    MaxListItems,
+    /// `max_text_bytes`.
+    MaxTextBytes,
+    /// `max_envelopes`.
+    MaxEnvelopes,
+    /// `max_namespace_bindings`.
+    MaxNamespaceBindings,
+    /// `max_attributes`.
+    MaxAttributes,
+    /// `max_raw_bytes`.
+    MaxRawBytes,
+}
+
+impl Limit {
+    /// The [`Limits`](crate::Limits) field, as written, e.g. `max_depth`.
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::MaxInputBytes => "max_input_bytes",
+            Self::MaxDepth => "max_depth",
+            Self::MaxListItems => "max_list_items",
+            Self::MaxTextBytes => "max_text_bytes",
+            Self::MaxEnvelopes => "max_envelopes",
+            Self::MaxNamespaceBindings => "max_namespace_bindings",
+            Self::MaxAttributes => "max_attributes",
+            Self::MaxRawBytes => "max_raw_bytes",
+        }
+    }
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Markup that was opened and not closed ([`ErrorKind::Unclosed`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum Construct {
+    /// A start or end tag.
+    Tag,
+    /// A quoted attribute value.
+    AttributeValue,
+    /// A comment.
+    Comment,
+    /// A CDATA section.
+    CData,
+    /// A processing instruction.
+    ProcessingInstruction,
+    /// An XML declaration.
+    Declaration,
+    /// A DOCTYPE declaration.
+    Doctype,
+}
+
+impl fmt::Display for Construct {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Self::Tag => "tag",
+            Self::AttributeValue => "attribute value",
+            Self::Comment => "comment",
+            Self::CData => "cdata section",
+            Self::ProcessingInstruction => "processing instruction",
+            Self::Declaration => "xml declaration",
+            Self::Doctype => "doctype",
+        })
+    }
+}
+
+/// The kinds of [`ParseError`]: one for each condition.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum ErrorKind {
-    /// The XML itself is malformed (unclosed tags, bad syntax).
-    #[error("malformed xml: {}", Quoted(.0))]
-    Xml(String),
+    /// The input is not UTF-8 (the only encoding CWMP uses).
+    #[error("invalid utf-8")]
+    InvalidUtf8,
+    /// Markup that does not end before the input does.
+    #[error("unclosed {0}")]
+    Unclosed(Construct),
+    /// `<!` that opens no comment, CDATA section or DOCTYPE.
+    #[error("unknown markup after '<!'")]
+    InvalidMarkup,
+    /// An XML declaration without a version, or of a version other than 1.0 and 1.1.
+    #[error("malformed xml declaration")]
+    MalformedDeclaration,
+    /// An XML declaration anywhere but at the start of a document.
+    #[error("xml declaration not at the start of the document")]
+    MisplacedDeclaration,
+    /// A `&` that does not start a reference ending in `;`.
+    #[error("'&' that starts no reference")]
+    UnterminatedReference,
+    /// A start tag whose attributes are not `name="value"` pairs separated by whitespace.
+    #[error("malformed attribute")]
+    MalformedAttribute,
+    /// A namespace URI the codec cannot keep as written: one with a reference, a line break,
+    /// a tab, `<` or `"` (no URI holds these, and a raw element could not carry it back out).
+    #[error("unsupported namespace uri")]
+    UnsupportedNamespaceUri,
+    /// A declaration Namespaces in XML 1.0 reserves: of the `xmlns` prefix, of `xml` to
+    /// another URI, of another prefix to the `xml` or `xmlns` URI, or of a prefix to `""`.
+    #[error("reserved namespace declaration of prefix \"{}\"", Quoted(.0))]
+    ReservedNamespaceDeclaration(String),
+    /// A broken internal invariant: a bug in this crate, not in the input.
+    #[error("internal error: {0} (a bug in cwmp-codec)")]
+    Internal(&'static str),
     /// An element, attribute or processing-instruction name that is not an XML name (or a
     /// namespace-qualified name where one is required).
     #[error("invalid xml name \"{}\"", Quoted(.0))]
@@ -83,12 +215,12 @@ pub enum ErrorKind {
     #[error("unbound namespace prefix {}", Quoted(.0))]
     UnboundPrefix(String),
     /// One of the [`Limits`](crate::Limits) was exceeded.
-    #[error("limit exceeded: {name} is {limit}")]
+    #[error("limit exceeded: {limit} is {max}")]
     LimitExceeded {
-        /// The `Limits` field, e.g. `max_depth`.
-        name: &'static str,
+        /// Which limit.
+        limit: Limit,
         /// Its value.
-        limit: usize,
+        max: usize,
     },
     /// The input holds no envelope where one was required (it is empty or whitespace only;
     /// [`Message`](crate::Message) reads that as the empty message).

@@ -102,14 +102,9 @@ impl<'a> ParameterIter<'a> {
             }
             self.index += 1;
             if self.index > self.p.limits.max_list_items {
-                let limit = self.p.limits.max_list_items;
-                return Err(self.p.error_in(
-                    &child,
-                    ErrorKind::LimitExceeded {
-                        name: "max_list_items",
-                        limit,
-                    },
-                ));
+                return Err(self
+                    .p
+                    .limit_error_in(&child, crate::error::Limit::MaxListItems));
             }
             self.p.set_index(self.index);
             if let Some(item) = ParameterValueStruct::read_item(&mut self.p, child)? {

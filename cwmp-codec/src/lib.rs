@@ -22,7 +22,7 @@ mod arb;
 
 pub use codes::{EventCode, FaultCode, FileType};
 pub use envelope::{Body, CwmpVersion, Envelope, Message, UnknownMethod};
-pub use error::{ErrorKind, ParseError, Warning, WarningKind};
+pub use error::{Construct, ErrorKind, Limit, ParseError, Warning, WarningKind};
 pub use fault::{CwmpFault, Fault, SetParameterValuesFault, SoapFaultCode};
 pub use header::{Header, UnknownHeader};
 pub use lazy::ParameterIter;

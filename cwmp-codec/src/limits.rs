@@ -39,6 +39,24 @@ pub struct Limits {
     pub max_raw_bytes: usize,
 }
 
+impl Limits {
+    /// The value of `limit`.
+    #[must_use]
+    pub fn get(&self, limit: crate::Limit) -> usize {
+        use crate::Limit;
+        match limit {
+            Limit::MaxInputBytes => self.max_input_bytes,
+            Limit::MaxDepth => self.max_depth,
+            Limit::MaxListItems => self.max_list_items,
+            Limit::MaxTextBytes => self.max_text_bytes,
+            Limit::MaxEnvelopes => self.max_envelopes,
+            Limit::MaxNamespaceBindings => self.max_namespace_bindings,
+            Limit::MaxAttributes => self.max_attributes,
+            Limit::MaxRawBytes => self.max_raw_bytes,
+        }
+    }
+}
+
 impl Default for Limits {
     fn default() -> Self {
         Self {

@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use quick_xml::events::{BytesRef, BytesStart, Event};
 use smallvec::SmallVec;
 
-use crate::error::{ErrorKind, ParseError, Warning, WarningKind, excerpt};
+use crate::error::{Construct, ErrorKind, Limit, ParseError, Warning, WarningKind, excerpt};
 use crate::limits::Limits;
 
 pub(crate) const SOAP_ENV: &str = "http://schemas.xmlsoap.org/soap/envelope/";
@@ -362,16 +362,12 @@ impl<'a> Parser<'a> {
     ) -> Result<Self, ParseError> {
         // Everything that can fail comes first, so that the parser is built once, in place
         // (it is large, and a value made early and returned later is copied).
-        let error = |offset, kind| ParseError {
-            offset,
-            path: String::new(),
-            kind,
-        };
+        let error = |offset, kind| ParseError::new(offset, String::new(), kind);
         let max = opts.limits.max_input_bytes;
         if input.len() > max {
             let kind = ErrorKind::LimitExceeded {
-                name: "max_input_bytes",
-                limit: max,
+                limit: Limit::MaxInputBytes,
+                max,
             };
             return Err(error(0, kind));
         }
@@ -382,12 +378,8 @@ impl<'a> Parser<'a> {
             Some(rest) => (rest, 3),
             None => (input, 0),
         };
-        let src = std::str::from_utf8(input).map_err(|e| {
-            error(
-                base + e.valid_up_to(),
-                ErrorKind::Xml("invalid utf-8".into()),
-            )
-        })?;
+        let src = std::str::from_utf8(input)
+            .map_err(|e| error(base + e.valid_up_to(), ErrorKind::InvalidUtf8))?;
         let bom_dropped =
             usize::from(base > 0 && collect_warnings && opts.limits.max_warnings == 0);
         let warnings = collect_warnings.then(|| {
@@ -552,11 +544,7 @@ impl<'a> Parser<'a> {
 
     /// An error about `elem`, at its start tag.
     pub(crate) fn error_in(&self, elem: &Elem<'a>, kind: ErrorKind) -> ParseError {
-        ParseError {
-            offset: elem.offset,
-            path: self.path_of(elem),
-            kind,
-        }
+        ParseError::new(elem.offset, self.path_of(elem), kind)
     }
 
     /// Accepts a quirk of `elem`.
@@ -577,11 +565,7 @@ impl<'a> Parser<'a> {
         kind: WarningKind,
     ) -> Result<(), ParseError> {
         if self.strict {
-            return Err(ParseError {
-                offset,
-                path: path(self),
-                kind: ErrorKind::Strict(kind),
-            });
+            return Err(ParseError::new(offset, path(self), ErrorKind::Strict(kind)));
         }
         match &self.warnings {
             Some(w) if w.len() < self.limits.max_warnings => {
@@ -597,11 +581,7 @@ impl<'a> Parser<'a> {
     }
 
     pub(crate) fn error_at(&self, offset: usize, kind: ErrorKind) -> ParseError {
-        ParseError {
-            offset,
-            path: self.path(),
-            kind,
-        }
+        ParseError::new(offset, self.path(), kind)
     }
 
     /// An error at the event being handled.
@@ -609,8 +589,15 @@ impl<'a> Parser<'a> {
         self.error_at(self.offset(), kind)
     }
 
-    fn limit_error(&self, offset: usize, name: &'static str, limit: usize) -> ParseError {
-        self.error_at(offset, ErrorKind::LimitExceeded { name, limit })
+    /// `limit` exceeded at `elem`'s start tag.
+    pub(crate) fn limit_error_in(&self, elem: &Elem<'a>, limit: Limit) -> ParseError {
+        let max = self.limits.get(limit);
+        self.error_in(elem, ErrorKind::LimitExceeded { limit, max })
+    }
+
+    fn limit_error(&self, offset: usize, limit: Limit) -> ParseError {
+        let max = self.limits.get(limit);
+        self.error_at(offset, ErrorKind::LimitExceeded { limit, max })
     }
 
     /// Accepts a quirk at `offset`, in the element being read.
@@ -661,7 +648,7 @@ impl<'a> Parser<'a> {
         }
         *self.reader.get_mut() = PRIMER.as_bytes();
         if !matches!(self.reader.read_event(), Ok(Event::Start(_))) {
-            return Err(self.error(ErrorKind::Xml("the reader did not start".into())));
+            return Err(self.error(ErrorKind::Internal("the reader did not start")));
         }
         *self.reader.get_mut() = rest;
         self.primed = true;
@@ -681,7 +668,7 @@ impl<'a> Parser<'a> {
             Ok(event) => Ok(event),
             Err(e) => {
                 let at = self.in_src(self.reader.error_position());
-                Err(self.error_at(self.base + at, ErrorKind::Xml(e.to_string())))
+                Err(self.error_at(self.base + at, quick_xml_error(&e)))
             }
         }
     }
@@ -806,9 +793,7 @@ impl<'a> Parser<'a> {
                 }
                 Event::Decl(d) => {
                     if prolog_started {
-                        return Err(self.error(ErrorKind::Xml(
-                            "xml declaration after the start of the document".into(),
-                        )));
+                        return Err(self.error(ErrorKind::MisplacedDeclaration));
                     }
                     prolog_started = true;
                     self.check_chars(&d)?;
@@ -836,7 +821,7 @@ impl<'a> Parser<'a> {
     fn open(&mut self, start: &BytesStart<'_>, empty: bool) -> Result<Elem<'a>, ParseError> {
         let raw = self
             .span_of(start)
-            .ok_or_else(|| self.error(ErrorKind::Xml("start tag outside the input".into())))?;
+            .ok_or_else(|| self.error(ErrorKind::Internal("start tag outside the input")))?;
         self.open_tag(raw, start.name().as_ref().len(), empty)
     }
 
@@ -850,7 +835,7 @@ impl<'a> Parser<'a> {
     ) -> Result<Elem<'a>, ParseError> {
         let offset = self.offset();
         if self.stack.len() >= self.limits.max_depth {
-            return Err(self.limit_error(offset, "max_depth", self.limits.max_depth));
+            return Err(self.limit_error(offset, Limit::MaxDepth));
         }
         let (qname, attrs) = raw.split_at_checked(name_len).unwrap_or((raw, ""));
         // Every name is checked, skipped and raw ones too: what is kept raw is written back.
@@ -902,19 +887,15 @@ impl<'a> Parser<'a> {
         loop {
             // XML wants whitespace before each attribute (`a="1"b="2"` is not XML).
             if !rest.is_empty() && !rest.starts_with(is_xml_space) {
-                return Err(self.error(ErrorKind::Xml("malformed attribute".into())));
+                return Err(self.error(ErrorKind::MalformedAttribute));
             }
             let Some((name, value)) = next_attribute(&mut rest)
-                .map_err(|()| self.error(ErrorKind::Xml("malformed attribute".into())))?
+                .map_err(|()| self.error(ErrorKind::MalformedAttribute))?
             else {
                 break;
             };
             if names.len() >= self.limits.max_attributes {
-                return Err(self.limit_error(
-                    self.offset(),
-                    "max_attributes",
-                    self.limits.max_attributes,
-                ));
+                return Err(self.limit_error(self.offset(), Limit::MaxAttributes));
             }
             let lossy = || excerpt(&String::from_utf8_lossy(name));
             if !is_qname(name) {
@@ -925,11 +906,7 @@ impl<'a> Parser<'a> {
             }
             names.push(name);
             if value.len() > self.limits.max_text_bytes {
-                return Err(self.limit_error(
-                    self.offset(),
-                    "max_text_bytes",
-                    self.limits.max_text_bytes,
-                ));
+                return Err(self.limit_error(self.offset(), Limit::MaxTextBytes));
             }
             match split_qname(name) {
                 (None, b"xmlns") => self.declare(b"", value, depth)?,
@@ -999,7 +976,7 @@ impl<'a> Parser<'a> {
         }
         quick_xml::escape::unescape(value)
             .map(|v| Cow::Owned(v.into_owned()))
-            .map_err(|e| self.error(ErrorKind::Xml(excerpt(&e.to_string()))))
+            .map_err(|e| self.error(escape_error(&e)))
     }
 
     /// The attribute `which` of `elem`, if present (the start tag was checked when read).
@@ -1042,11 +1019,7 @@ impl<'a> Parser<'a> {
             let plain = matches!(uri, Cow::Borrowed(u) if !has_control_bytes(u.as_bytes())
                     && memchr::memchr2(b'<', b'"', u.as_bytes()).is_none());
             if !plain {
-                return Err(self.error(ErrorKind::Xml(
-                    "namespace uri with a reference, a line break, a tab, '<' or '\"' is not \
-                     supported"
-                        .into(),
-                )));
+                return Err(self.error(ErrorKind::UnsupportedNamespaceUri));
             }
         }
         // The reserved prefixes and names of Namespaces in XML 1.0 (section 3).
@@ -1056,10 +1029,8 @@ impl<'a> Parser<'a> {
             _ => value == XML_NS || value == XMLNS_NS || (value.is_empty() && !prefix.is_empty()),
         };
         if reserved {
-            return Err(self.error(ErrorKind::Xml(format!(
-                "reserved namespace declaration xmlns:{}=\"{}\"",
-                excerpt(&String::from_utf8_lossy(prefix)),
-                excerpt(value)
+            return Err(self.error(ErrorKind::ReservedNamespaceDeclaration(excerpt(
+                &String::from_utf8_lossy(prefix),
             ))));
         }
         self.bind(prefix, ns, old, depth)
@@ -1076,11 +1047,7 @@ impl<'a> Parser<'a> {
     ) -> Result<(), ParseError> {
         let counted = !is_canonical_binding(prefix, ns, old);
         if counted && self.counted_bindings >= self.limits.max_namespace_bindings {
-            return Err(self.limit_error(
-                self.offset(),
-                "max_namespace_bindings",
-                self.limits.max_namespace_bindings,
-            ));
+            return Err(self.limit_error(self.offset(), Limit::MaxNamespaceBindings));
         }
         if !prefix.is_empty() && !is_ncname(prefix) {
             return Err(
@@ -1220,9 +1187,7 @@ impl<'a> Parser<'a> {
                 Event::Comment(c) => self.comment(&c)?,
                 Event::PI(pi) => self.processing_instruction(&pi)?,
                 Event::Decl(_) => {
-                    return Err(
-                        self.error(ErrorKind::Xml("xml declaration inside an element".into()))
-                    );
+                    return Err(self.error(ErrorKind::MisplacedDeclaration));
                 }
                 Event::DocType(_) => return Err(self.error(ErrorKind::DocType)),
                 Event::Eof => return Err(self.error(ErrorKind::UnexpectedEof)),
@@ -1281,9 +1246,7 @@ impl<'a> Parser<'a> {
                     return Err(self.error(ErrorKind::UnexpectedElement(name)));
                 }
                 Event::Decl(_) => {
-                    return Err(
-                        self.error(ErrorKind::Xml("xml declaration inside an element".into()))
-                    );
+                    return Err(self.error(ErrorKind::MisplacedDeclaration));
                 }
                 Event::DocType(_) => return Err(self.error(ErrorKind::DocType)),
                 Event::Eof => return Err(self.error(ErrorKind::UnexpectedEof)),
@@ -1300,11 +1263,7 @@ impl<'a> Parser<'a> {
                 .as_ref()
                 .is_some_and(|a| a.len() > self.limits.max_text_bytes)
             {
-                return Err(self.limit_error(
-                    self.offset(),
-                    "max_text_bytes",
-                    self.limits.max_text_bytes,
-                ));
+                return Err(self.limit_error(self.offset(), Limit::MaxTextBytes));
             }
         }
     }
@@ -1328,11 +1287,7 @@ impl<'a> Parser<'a> {
             return Err(self.error(ErrorKind::CDataEndInText));
         }
         if text.len() > self.limits.max_text_bytes {
-            return Err(self.limit_error(
-                self.offset(),
-                "max_text_bytes",
-                self.limits.max_text_bytes,
-            ));
+            return Err(self.limit_error(self.offset(), Limit::MaxTextBytes));
         }
         Ok(())
     }
@@ -1418,9 +1373,7 @@ impl<'a> Parser<'a> {
                 Event::DocType(_) => return Err(self.error(ErrorKind::DocType)),
                 Event::Eof => return Err(self.error(ErrorKind::UnexpectedEof)),
                 Event::Decl(_) => {
-                    return Err(
-                        self.error(ErrorKind::Xml("xml declaration inside an element".into()))
-                    );
+                    return Err(self.error(ErrorKind::MisplacedDeclaration));
                 }
                 Event::Empty(s) => {
                     self.open(&s, true)?;
@@ -1485,10 +1438,8 @@ impl<'a> Parser<'a> {
         }
         // ` xmlns:p="uri"` for each, as the writer adds it.
         let added: usize = in_scope.iter().map(|(p, u)| p.len() + u.len() + 11).sum();
-        let limit = |name, limit| ErrorKind::LimitExceeded { name, limit };
         if xml.len() + added > self.limits.max_text_bytes {
-            let kind = limit("max_text_bytes", self.limits.max_text_bytes);
-            return Err(self.error_in(elem, kind));
+            return Err(self.limit_error_in(elem, Limit::MaxTextBytes));
         }
         let mut attrs = elem.attrs;
         let mut count = in_scope.len();
@@ -1496,15 +1447,13 @@ impl<'a> Parser<'a> {
             count += 1;
         }
         if count > self.limits.max_attributes {
-            let kind = limit("max_attributes", self.limits.max_attributes);
-            return Err(self.error_in(elem, kind));
+            return Err(self.limit_error_in(elem, Limit::MaxAttributes));
         }
         self.raw_bytes = self
             .raw_bytes
             .saturating_add(xml.len() + added + namespace.len());
         if self.raw_bytes > self.limits.max_raw_bytes {
-            let kind = limit("max_raw_bytes", self.limits.max_raw_bytes);
-            return Err(self.error_in(elem, kind));
+            return Err(self.limit_error_in(elem, Limit::MaxRawBytes));
         }
         Ok(RawElement { xml, in_scope })
     }
@@ -1877,6 +1826,60 @@ fn trim_bytes(b: &[u8]) -> &[u8] {
     b.get(start..end).unwrap_or_default()
 }
 
+/// The kind of a quick-xml error: each condition its own kind, any other (quick-xml adds
+/// some now and then) malformed markup.
+fn quick_xml_error(e: &quick_xml::Error) -> ErrorKind {
+    use quick_xml::errors::{IllFormedError, SyntaxError};
+    match e {
+        quick_xml::Error::Syntax(s) => match s {
+            SyntaxError::InvalidBangMarkup => ErrorKind::InvalidMarkup,
+            SyntaxError::UnclosedPI => ErrorKind::Unclosed(Construct::ProcessingInstruction),
+            SyntaxError::UnclosedXmlDecl => ErrorKind::Unclosed(Construct::Declaration),
+            SyntaxError::UnclosedComment => ErrorKind::Unclosed(Construct::Comment),
+            SyntaxError::UnclosedDoctype => ErrorKind::Unclosed(Construct::Doctype),
+            SyntaxError::UnclosedCData => ErrorKind::Unclosed(Construct::CData),
+            SyntaxError::UnclosedSingleQuotedAttributeValue
+            | SyntaxError::UnclosedDoubleQuotedAttributeValue => {
+                ErrorKind::Unclosed(Construct::AttributeValue)
+            }
+            _ => ErrorKind::Unclosed(Construct::Tag),
+        },
+        quick_xml::Error::IllFormed(i) => match i {
+            IllFormedError::MissingDeclVersion(_) | IllFormedError::UnknownVersion => {
+                ErrorKind::MalformedDeclaration
+            }
+            IllFormedError::MissingDoctypeName => ErrorKind::DocType,
+            IllFormedError::DoubleHyphenInComment => ErrorKind::MalformedComment,
+            IllFormedError::UnclosedReference => ErrorKind::UnterminatedReference,
+            IllFormedError::MismatchedEndTag { expected, found } => ErrorKind::MismatchedEndTag {
+                expected: excerpt(expected),
+                found: excerpt(found),
+            },
+            IllFormedError::UnmatchedEndTag(found) => ErrorKind::MismatchedEndTag {
+                expected: String::new(),
+                found: excerpt(found),
+            },
+            _ => ErrorKind::UnexpectedEof,
+        },
+        quick_xml::Error::Escape(e) => escape_error(e),
+        quick_xml::Error::Encoding(_) => ErrorKind::InvalidUtf8,
+        quick_xml::Error::InvalidAttr(_) => ErrorKind::MalformedAttribute,
+        _ => {
+            ErrorKind::Internal("an i/o or namespace error from quick-xml, which is given neither")
+        }
+    }
+}
+
+/// The kind of an error unescaping text or an attribute value.
+fn escape_error(e: &quick_xml::escape::EscapeError) -> ErrorKind {
+    use quick_xml::escape::EscapeError;
+    match e {
+        EscapeError::UnrecognizedEntity(_, name) => ErrorKind::UnknownEntity(excerpt(name)),
+        EscapeError::InvalidCharRef(e) => ErrorKind::InvalidCharRef(excerpt(&e.to_string())),
+        _ => ErrorKind::UnterminatedReference,
+    }
+}
+
 /// An element kept raw ([`Parser::keep_raw`]).
 pub(crate) struct RawElement<'a> {
     /// Its XML text, start tag to end tag.
@@ -2026,12 +2029,7 @@ fn value_type<'a>(
     }
     // Written back as `xsd:<name>`: keep that within the limit the reader applies to it.
     if matches!(t, XsdType::Other(_)) && local.len() + 4 > p.limits.max_text_bytes {
-        let limit = p.limits.max_text_bytes;
-        let kind = ErrorKind::LimitExceeded {
-            name: "max_text_bytes",
-            limit,
-        };
-        return Err(p.error_in(elem, kind));
+        return Err(p.limit_error_in(elem, Limit::MaxTextBytes));
     }
     if !known || matches!(t, XsdType::Other(_)) {
         p.tolerate_in(elem, WarningKind::UnknownXsiType)?;

@@ -29,7 +29,7 @@ fn outcome(bytes: &[u8]) -> serde_json::Value {
             "envelopes": parsed.value,
             "warnings": parsed.warnings.iter().map(ToString::to_string).collect::<Vec<_>>(),
         }),
-        Err(e) => json!({ "error": e.to_string(), "offset": e.offset, "path": e.path }),
+        Err(e) => json!({ "error": e.to_string(), "offset": e.offset(), "path": e.location() }),
     }
 }
 
@@ -162,7 +162,7 @@ fn strict_mode_rejects_quirks() {
             );
             if let Err(e) = strict {
                 assert!(
-                    matches!(e.kind, cwmp_codec::ErrorKind::Strict(_)),
+                    matches!(e.kind().clone(), cwmp_codec::ErrorKind::Strict(_)),
                     "{}: {e}",
                     path.display()
                 );

@@ -129,8 +129,8 @@ pub(crate) fn read_array<'a, T: ArrayItem<'a>>(
             return Err(p.error_in(
                 &child,
                 ErrorKind::LimitExceeded {
-                    name: "max_list_items",
-                    limit: p.limits.max_list_items,
+                    limit: crate::error::Limit::MaxListItems,
+                    max: p.limits.max_list_items,
                 },
             ));
         }
@@ -199,8 +199,8 @@ pub(crate) fn accept_repeated<'a, T: FromXml<'a>>(
         return Err(p.error_in(
             &elem,
             ErrorKind::LimitExceeded {
-                name: "max_list_items",
-                limit: p.limits.max_list_items,
+                limit: crate::error::Limit::MaxListItems,
+                max: p.limits.max_list_items,
             },
         ));
     }
