@@ -374,7 +374,8 @@ pub enum WarningKind {
     /// A `Value` without `xsi:type` (read as `xsd:string`).
     #[error("missing xsi:type")]
     MissingXsiType,
-    /// An empty `xsi:type` (read as `xsd:string`).
+    /// An `xsi:type` that names no type: empty, or a prefix or size facet alone (`xsd:`, as a
+    /// deployed Audiocodes CPE sends); read as `xsd:string`, the text kept.
     #[error("empty xsi:type")]
     EmptyXsiType,
     /// An `xsi:type` naming no XML Schema type the codec knows (kept raw).

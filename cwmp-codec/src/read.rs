@@ -2007,6 +2007,12 @@ fn value_type<'a>(
     if facet {
         p.tolerate_in(elem, WarningKind::SizeFacet)?;
     }
+    // `xsd:` (as a deployed Audiocodes CPE sends), `()`, `xsd:(64)`: a type attribute that
+    // names no type is read as no type at all, as an empty one is.
+    if trim_str(local).is_empty() {
+        p.tolerate_in(elem, WarningKind::EmptyXsiType)?;
+        return Ok(XsdType::String);
+    }
     let ns = match prefix {
         Some(prefix) => match p.resolve(Some(prefix.as_bytes()), true) {
             Ok(ns) => ns,

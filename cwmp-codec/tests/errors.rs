@@ -341,3 +341,32 @@ fn a_second_byte_order_mark_is_content() {
     let e = Message::parse(format!("\u{FEFF}{xml}<x").as_bytes()).unwrap_err();
     assert_eq!(e.offset(), 3 + xml.len(), "{e}");
 }
+
+/// `xsi:type` values that name no type (`xsd:` from a deployed Audiocodes CPE, a lone facet)
+/// read as untyped text with a warning, the text kept; strict mode refuses them.
+#[test]
+fn xsi_types_that_name_no_type_read_as_strings() {
+    use cwmp_codec::{Body, WarningKind, XsdType};
+    for ty in ["xsd:", "xsd: ", "()", "xsd:(64)", " xsd:"] {
+        let xml = wrap(&format!(
+            "<c:GetParameterValuesResponse xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" \
+             xmlns:xsd=\"http://www.w3.org/2001/XMLSchema\"><ParameterList><ParameterValueStruct>\
+             <Name>A.B</Name><Value xsi:type=\"{ty}\">text 1</Value></ParameterValueStruct></ParameterList>\
+             </c:GetParameterValuesResponse>"
+        ));
+        let parsed = Message::parse_with(xml.as_bytes(), &ReadOptions::lenient())
+            .unwrap_or_else(|e| panic!("{ty:?}: {e}"));
+        let Body::GetParameterValuesResponse(r) = &parsed.value.envelopes[0].body else {
+            panic!()
+        };
+        assert_eq!(r.parameter_list[0].value.xsd_type, XsdType::String, "{ty:?}");
+        assert_eq!(r.parameter_list[0].value.text, "text 1");
+        assert!(
+            parsed.warnings.iter().any(|w| w.kind == WarningKind::EmptyXsiType),
+            "{ty:?}: {:?}",
+            parsed.warnings
+        );
+        let strict = Message::parse_with(xml.as_bytes(), &ReadOptions::strict()).unwrap_err();
+        assert!(matches!(strict.kind(), ErrorKind::Strict(_)), "{strict}");
+    }
+}
