@@ -81,7 +81,7 @@ impl<'a> Arb<'a> for Cow<'a, str> {
 
 impl<'a> Arb<'a> for Secret<'a> {
     fn arb(u: &mut Unstructured<'a>) -> arbitrary::Result<Self> {
-        text(u).map(|t| Secret(Cow::Owned(t)))
+        text(u).map(Secret::new)
     }
 }
 
@@ -209,6 +209,7 @@ impl<'a> Envelope<'a> {
     /// An envelope in the namespace of cwmp minor version `minor` (0, 1 or 2), with the
     /// version a reader would detect from that namespace and the header.
     #[must_use]
+    #[doc(hidden)]
     pub fn with_consistent_version(minor: u8, header: Header<'a>, body: Body<'a>) -> Self {
         let version = CwmpVersion::detect(minor.min(2), &header);
         Envelope {

@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::error::ParseError;
+use crate::error::{ErrorKind, ParseError};
 use crate::read::{Elem, FromXml, Parser};
 use crate::write::{ToXml, XmlWriter};
 
@@ -181,6 +181,19 @@ impl<'a> FromXml<'a> for FileType<'a> {
     }
 }
 
+/// A fault code TR-069 does not list ([`FaultCode::Other`]); only [`FaultCode::from`] makes
+/// one, so it never holds a listed code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct OtherFaultCode(u32);
+
+impl OtherFaultCode {
+    /// The numeric code.
+    #[must_use]
+    pub fn code(self) -> u32 {
+        self.0
+    }
+}
+
 macro_rules! fault_codes {
     ($( $var:ident = $code:literal => $text:literal, )*) => {
         /// A CWMP fault code (TR-069 A.5): ACS codes 8000-8899, CPE codes 9000-9899.
@@ -188,8 +201,10 @@ macro_rules! fault_codes {
         #[non_exhaustive]
         pub enum FaultCode {
             $( #[doc = concat!("`", $code, "`: ", $text)] $var, )*
-            /// Any other code (vendor codes 8800-8899 and 9800-9899 among them).
-            Other(u32),
+            /// Any other code (vendor codes 8800-8899 and 9800-9899 among them). It is made by
+            /// [`FaultCode::from`] only, so a listed code always has its own variant: one code,
+            /// one value.
+            Other(OtherFaultCode),
         }
 
         impl FaultCode {
@@ -198,7 +213,7 @@ macro_rules! fault_codes {
             pub fn code(self) -> u32 {
                 match self {
                     $( Self::$var => $code, )*
-                    Self::Other(c) => c,
+                    Self::Other(c) => c.0,
                 }
             }
 
@@ -219,7 +234,7 @@ macro_rules! fault_codes {
             fn from(code: u32) -> Self {
                 match code {
                     $( $code => Self::$var, )*
-                    c => Self::Other(c),
+                    c => Self::Other(OtherFaultCode(c)),
                 }
             }
         }
@@ -324,6 +339,69 @@ impl Default for EventCode<'_> {
 impl Default for FileType<'_> {
     fn default() -> Self {
         Self::FirmwareUpgradeImage
+    }
+}
+
+/// The fault a peer answers a request it could not read with ([`ParseError`] to TR-069 A.5.1),
+/// in one place. A CPE answers the ACS's requests with 9xxx codes, an ACS the CPE's with
+/// 8xxx: the side is taken from the method the error stands in (an `Inform`,
+/// `TransferComplete`, `AutonomousTransferComplete`, `DUStateChangeComplete`,
+/// `AutonomousDUStateChangeComplete`, `RequestDownload` or `Kicked` is read by an ACS;
+/// anything else by a CPE). [`FaultCode::for_cpe`] and [`FaultCode::for_acs`] choose the side
+/// explicitly.
+///
+/// ```
+/// use cwmp_codec::{FaultCode, Message};
+/// let bad = br#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-0"><e:Body><c:SetParameterValues><ParameterList/></c:SetParameterValues></e:Body></e:Envelope>"#;
+/// let e = Message::parse(bad).unwrap_err();
+/// assert_eq!(FaultCode::from(&e), FaultCode::InvalidArguments); // ParameterKey is missing
+/// assert_eq!(FaultCode::for_acs(&e), FaultCode::AcsInvalidArguments);
+/// ```
+impl From<&ParseError> for FaultCode {
+    fn from(e: &ParseError) -> Self {
+        const ACS_METHODS: [&str; 7] = [
+            "Inform",
+            "TransferComplete",
+            "AutonomousTransferComplete",
+            "DUStateChangeComplete",
+            "AutonomousDUStateChangeComplete",
+            "RequestDownload",
+            "Kicked",
+        ];
+        let method = e.location().split('/').nth(2).unwrap_or_default();
+        if ACS_METHODS.contains(&method) {
+            Self::for_acs(e)
+        } else {
+            Self::for_cpe(e)
+        }
+    }
+}
+
+impl FaultCode {
+    /// What a CPE answers a request from the ACS that fails to read with `e`: 9004 when a
+    /// limit was exceeded, 9006 for a parameter value of the wrong type, 9003 for anything
+    /// else the request got wrong.
+    #[must_use]
+    pub fn for_cpe(e: &ParseError) -> Self {
+        match e.kind() {
+            ErrorKind::LimitExceeded { .. } => Self::ResourcesExceeded,
+            ErrorKind::InvalidValue { .. } if e.location().ends_with("/Value") => {
+                Self::InvalidParameterType
+            }
+            ErrorKind::Internal(_) => Self::InternalError,
+            _ => Self::InvalidArguments,
+        }
+    }
+
+    /// What an ACS answers a request from a CPE that fails to read with `e`: 8004 when a
+    /// limit was exceeded, 8003 for anything the request got wrong.
+    #[must_use]
+    pub fn for_acs(e: &ParseError) -> Self {
+        match e.kind() {
+            ErrorKind::LimitExceeded { .. } => Self::AcsResourcesExceeded,
+            ErrorKind::Internal(_) => Self::AcsInternalError,
+            _ => Self::AcsInvalidArguments,
+        }
     }
 }
 

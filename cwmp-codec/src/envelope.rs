@@ -197,6 +197,7 @@ macro_rules! bodies {
 
             /// How many body kinds [`Body::arbitrary_of_kind`] can generate.
             #[cfg(feature = "arbitrary")]
+            #[doc(hidden)]
             pub const KINDS: usize = Self::KNOWN_METHODS.len() + 1;
 
             /// A body of kind `kind` (an index into [`Body::KNOWN_METHODS`], or `Fault` for
@@ -206,6 +207,7 @@ macro_rules! bodies {
             ///
             /// When `u` runs out of data in a way `arbitrary` cannot paper over.
             #[cfg(feature = "arbitrary")]
+            #[doc(hidden)]
             pub fn arbitrary_of_kind(
                 kind: usize,
                 u: &mut arbitrary::Unstructured<'a>,

@@ -57,6 +57,16 @@ impl SoapFaultCode<'_> {
             Self::Other(s) => s,
         }
     }
+
+    /// Converts any borrowed text into owned data.
+    #[must_use]
+    pub fn into_owned(self) -> SoapFaultCode<'static> {
+        match self {
+            Self::Client => SoapFaultCode::Client,
+            Self::Server => SoapFaultCode::Server,
+            Self::Other(s) => SoapFaultCode::Other(IntoOwned::into_owned(s)),
+        }
+    }
 }
 
 /// A SOAP `Fault` body: TR-069 puts a [`CwmpFault`] in its `detail`.
@@ -107,11 +117,7 @@ impl<'a> Fault<'a> {
     #[must_use]
     pub fn into_owned(self) -> Fault<'static> {
         Fault {
-            faultcode: match self.faultcode {
-                SoapFaultCode::Client => SoapFaultCode::Client,
-                SoapFaultCode::Server => SoapFaultCode::Server,
-                SoapFaultCode::Other(s) => SoapFaultCode::Other(IntoOwned::into_owned(s)),
-            },
+            faultcode: self.faultcode.into_owned(),
             faultstring: IntoOwned::into_owned(self.faultstring),
             detail: self.detail.map(IntoOwned::into_owned),
         }

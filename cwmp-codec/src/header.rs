@@ -76,6 +76,17 @@ impl<'a> UnknownHeader<'a> {
             raw: s.raw,
         })
     }
+
+    /// Converts any borrowed text into owned data.
+    #[must_use]
+    pub fn into_owned(self) -> UnknownHeader<'static> {
+        UnknownHeader {
+            namespace: IntoOwned::into_owned(self.namespace),
+            name: IntoOwned::into_owned(self.name),
+            must_understand: self.must_understand,
+            raw: self.raw.into_owned(),
+        }
+    }
 }
 
 /// Whether `elem` carries `SOAP-ENV:mustUnderstand="1"` (or `"true"`).
@@ -114,12 +125,7 @@ impl<'a> Header<'a> {
             unknown: self
                 .unknown
                 .into_iter()
-                .map(|h| UnknownHeader {
-                    namespace: IntoOwned::into_owned(h.namespace),
-                    name: IntoOwned::into_owned(h.name),
-                    must_understand: h.must_understand,
-                    raw: h.raw.into_owned(),
-                })
+                .map(UnknownHeader::into_owned)
                 .collect(),
         }
     }

@@ -20,7 +20,7 @@ mod write;
 #[cfg(feature = "arbitrary")]
 mod arb;
 
-pub use codes::{EventCode, FaultCode, FileType};
+pub use codes::{EventCode, FaultCode, FileType, OtherFaultCode};
 pub use envelope::{Body, CwmpVersion, Envelope, Message, UnknownMethod};
 pub use error::{Construct, ErrorKind, Limit, ParseError, Warning, WarningKind};
 pub use fault::{CwmpFault, Fault, SetParameterValuesFault, SoapFaultCode};
@@ -32,7 +32,6 @@ pub use raw::RawXml;
 #[doc(hidden)]
 pub use read::set_fast_lane;
 pub use read::{Parsed, ReadOptions};
-pub use rpc::IntoOwned;
 pub use rpc::acs::*;
 pub use rpc::cpe::*;
 pub use rpc::types::*;

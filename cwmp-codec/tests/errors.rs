@@ -359,10 +359,17 @@ fn xsi_types_that_name_no_type_read_as_strings() {
         let Body::GetParameterValuesResponse(r) = &parsed.value.envelopes[0].body else {
             panic!()
         };
-        assert_eq!(r.parameter_list[0].value.xsd_type, XsdType::String, "{ty:?}");
+        assert_eq!(
+            r.parameter_list[0].value.xsd_type,
+            XsdType::String,
+            "{ty:?}"
+        );
         assert_eq!(r.parameter_list[0].value.text, "text 1");
         assert!(
-            parsed.warnings.iter().any(|w| w.kind == WarningKind::EmptyXsiType),
+            parsed
+                .warnings
+                .iter()
+                .any(|w| w.kind == WarningKind::EmptyXsiType),
             "{ty:?}: {:?}",
             parsed.warnings
         );

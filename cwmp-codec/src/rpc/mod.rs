@@ -15,8 +15,9 @@ pub(crate) mod acs;
 pub(crate) mod cpe;
 pub(crate) mod types;
 
-/// Conversion of borrowed model data into owned (`'static`) data.
-pub trait IntoOwned {
+/// Conversion of borrowed model data into owned (`'static`) data, for the generated code: every
+/// public type has an inherent `into_owned` that callers use without importing anything.
+pub(crate) trait IntoOwned {
     /// The owned type.
     type Owned;
     /// Converts, copying borrowed text.
@@ -385,10 +386,18 @@ macro_rules! cwmp_struct {
             }
         }
 
+        impl<$lt> $ty {
+            /// Converts any borrowed text into owned data.
+            #[must_use]
+            pub fn into_owned(self) -> $sty {
+                $name { $( $field: crate::rpc::IntoOwned::into_owned(self.$field), )* }
+            }
+        }
+
         impl<$lt> crate::rpc::IntoOwned for $ty {
             type Owned = $sty;
             fn into_owned(self) -> $sty {
-                $name { $( $field: crate::rpc::IntoOwned::into_owned(self.$field), )* }
+                <$ty>::into_owned(self)
             }
         }
 

@@ -9,33 +9,48 @@ use crate::rpc::{ArrayItem, Children, IntoOwned, cwmp_struct};
 use crate::value::{DateTimeText, Value};
 use crate::write::{ToXml, XmlWriter};
 
-/// A credential (Download/Upload `Password`, deployment-unit passwords): its `Debug` output and
-/// serde form are redacted, so it never reaches a log by accident.
+/// A credential (Download/Upload `Password`, deployment-unit passwords): its `Debug` output is
+/// `Secret(<redacted>)` and its serde form `"<redacted>"`, so it never reaches a log by
+/// accident; [`Secret::expose`] gives the text.
+///
+/// ```
+/// use cwmp_codec::Secret;
+/// let s = Secret::new("hunter2");
+/// assert_eq!(format!("{s:?}"), "Secret(<redacted>)");
+/// assert_eq!(s.expose(), "hunter2");
+/// ```
 #[derive(Clone, PartialEq, Eq, Default)]
-pub struct Secret<'a>(pub Cow<'a, str>);
+pub struct Secret<'a>(Cow<'a, str>);
 
-impl Secret<'_> {
+impl<'a> Secret<'a> {
+    /// A secret holding `text`.
+    pub fn new(text: impl Into<Cow<'a, str>>) -> Self {
+        Self(text.into())
+    }
+
     /// The secret text itself.
     #[must_use]
     pub fn expose(&self) -> &str {
         &self.0
     }
+
+    /// Converts any borrowed text into owned data.
+    #[must_use]
+    pub fn into_owned(self) -> Secret<'static> {
+        Secret(IntoOwned::into_owned(self.0))
+    }
 }
 
 impl std::fmt::Debug for Secret<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.is_empty() {
-            "Secret(\"\")"
-        } else {
-            "Secret(<redacted>)"
-        })
+        f.write_str("Secret(<redacted>)")
     }
 }
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for Secret<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(if self.0.is_empty() { "" } else { "<redacted>" })
+        s.serialize_str("<redacted>")
     }
 }
 
@@ -60,7 +75,7 @@ impl ToXml for Secret<'_> {
 impl IntoOwned for Secret<'_> {
     type Owned = Secret<'static>;
     fn into_owned(self) -> Secret<'static> {
-        Secret(IntoOwned::into_owned(self.0))
+        Secret::into_owned(self)
     }
 }
 
@@ -167,13 +182,21 @@ impl ToXml for ParameterValueStruct<'_> {
     }
 }
 
-impl IntoOwned for ParameterValueStruct<'_> {
-    type Owned = ParameterValueStruct<'static>;
-    fn into_owned(self) -> Self::Owned {
+impl ParameterValueStruct<'_> {
+    /// Converts any borrowed text into owned data.
+    #[must_use]
+    pub fn into_owned(self) -> ParameterValueStruct<'static> {
         ParameterValueStruct {
             name: IntoOwned::into_owned(self.name),
             value: self.value.into_owned(),
         }
+    }
+}
+
+impl IntoOwned for ParameterValueStruct<'_> {
+    type Owned = ParameterValueStruct<'static>;
+    fn into_owned(self) -> Self::Owned {
+        ParameterValueStruct::into_owned(self)
     }
 }
 
@@ -510,6 +533,14 @@ impl ToXml for Operation<'_> {
 impl IntoOwned for Operation<'_> {
     type Owned = Operation<'static>;
     fn into_owned(self) -> Self::Owned {
+        Operation::into_owned(self)
+    }
+}
+
+impl Operation<'_> {
+    /// Converts any borrowed text into owned data.
+    #[must_use]
+    pub fn into_owned(self) -> Operation<'static> {
         match self {
             Self::Install(v) => Operation::Install(v.into_owned()),
             Self::Update(v) => Operation::Update(v.into_owned()),
