@@ -145,7 +145,11 @@ macro_rules! bodies {
         #[cfg_attr(feature = "serde", derive(serde::Serialize))]
         #[non_exhaustive]
         pub enum Body<'a> {
-            $( #[doc = concat!("`", $wire, "`")] $var($ty), )*
+            $(
+                #[doc = concat!("`", $wire, "`")]
+                #[cfg_attr(feature = "serde", serde(rename = $wire))]
+                $var($ty),
+            )*
             /// A SOAP fault.
             Fault(Fault<'a>),
             /// A method the codec does not know.
@@ -310,8 +314,10 @@ pub struct Envelope<'a> {
     /// Protocol version, from the namespace and the header.
     pub version: CwmpVersion,
     /// SOAP header.
+    #[cfg_attr(feature = "serde", serde(rename = "Header"))]
     pub header: Header<'a>,
     /// SOAP body.
+    #[cfg_attr(feature = "serde", serde(rename = "Body"))]
     pub body: Body<'a>,
 }
 

@@ -35,8 +35,6 @@ cwmp_struct! {
 
 /// The SOAP `faultcode`: `Client` (the request was at fault) or `Server`.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum SoapFaultCode<'a> {
     /// `Client`.
     #[default]
@@ -45,6 +43,14 @@ pub enum SoapFaultCode<'a> {
     Server,
     /// Anything else, without its prefix.
     Other(Cow<'a, str>),
+}
+
+/// As written in `faultcode`, without its prefix: `"Client"`, `"Server"`, or the name kept.
+#[cfg(feature = "serde")]
+impl serde::Serialize for SoapFaultCode<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 impl SoapFaultCode<'_> {

@@ -17,19 +17,47 @@ use crate::write::XmlWriter;
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Header<'a> {
     /// `cwmp:ID` (written with `mustUnderstand="1"`): a response echoes its request's ID.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ID", skip_serializing_if = "Option::is_none")
+    )]
     pub id: Option<Cow<'a, str>>,
     /// `cwmp:HoldRequests` (ACS to CPE): true forbids CPE requests until cleared.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "HoldRequests", skip_serializing_if = "Option::is_none")
+    )]
     pub hold_requests: Option<bool>,
     /// `cwmp:NoMoreRequests`: the sender will send no more requests in this session
     /// (deprecated in CWMP 1.1, still sent by deployed peers).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "NoMoreRequests", skip_serializing_if = "Option::is_none")
+    )]
     pub no_more_requests: Option<bool>,
     /// `cwmp:SessionTimeout` in seconds (CWMP 1.3).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SessionTimeout", skip_serializing_if = "Option::is_none")
+    )]
     pub session_timeout: Option<u32>,
     /// `cwmp:SupportedCWMPVersions`, e.g. `1.0,1.1,1.2,1.3,1.4` (CWMP 1.4).
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "SupportedCWMPVersions",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub supported_cwmp_versions: Option<Cow<'a, str>>,
     /// `cwmp:UseCWMPVersion` (CWMP 1.4).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "UseCWMPVersion", skip_serializing_if = "Option::is_none")
+    )]
     pub use_cwmp_version: Option<Cow<'a, str>>,
     /// Header elements the codec does not know, kept raw.
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Vec::is_empty"))]
     pub unknown: Vec<UnknownHeader<'a>>,
 }
 
@@ -43,6 +71,7 @@ pub struct UnknownHeader<'a> {
     pub name: Cow<'a, str>,
     /// Whether it carried `SOAP-ENV:mustUnderstand="1"`: a receiver that does not understand
     /// it must answer with a fault (SOAP 1.1 4.2.3; TR-069 uses fault 9000 or 8000).
+    #[cfg_attr(feature = "serde", serde(rename = "mustUnderstand"))]
     pub must_understand: bool,
     /// The element as received, with the declarations from outside it that it uses (the
     /// writer adds those to its start tag, so it stays well-formed wherever it is written).

@@ -8,8 +8,6 @@ use std::fmt;
 
 /// The XML Schema type of a [`Value`], from its `xsi:type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "camelCase"))]
 pub enum XsdType<'a> {
     /// `xsd:string` (also what a missing or empty `xsi:type` reads as).
     String,
@@ -31,6 +29,14 @@ pub enum XsdType<'a> {
     HexBinary,
     /// Any other type, by its local name (written back as `xsd:<name>`).
     Other(Cow<'a, str>),
+}
+
+/// Its local name, as written after `xsd:` (`unsignedInt`, `base64Binary`, or the name kept).
+#[cfg(feature = "serde")]
+impl serde::Serialize for XsdType<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.local_name())
+    }
 }
 
 impl XsdType<'_> {

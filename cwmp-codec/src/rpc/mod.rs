@@ -332,7 +332,11 @@ macro_rules! cwmp_struct {
         #[derive(Debug, Clone, PartialEq, Eq, Default)]
         #[cfg_attr(feature = "serde", derive(serde::Serialize))]
         pub struct $name $($gen)* {
-            $( $(#[$fmeta])* pub $field: $fty, )*
+            $(
+                $(#[$fmeta])*
+                #[cfg_attr(feature = "serde", serde(rename = $xml))]
+                pub $field: $fty,
+            )*
         }
 
         impl<$lt> crate::read::FromXml<$lt> for $ty {

@@ -84,8 +84,10 @@ impl IntoOwned for Secret<'_> {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ParameterValueStruct<'a> {
     /// Full parameter path, e.g. `Device.DeviceInfo.SoftwareVersion`.
+    #[cfg_attr(feature = "serde", serde(rename = "Name"))]
     pub name: Cow<'a, str>,
     /// The value with its `xsi:type`.
+    #[cfg_attr(feature = "serde", serde(rename = "Value"))]
     pub value: Value<'a>,
 }
 
@@ -477,13 +479,15 @@ impl<'a> ArrayItem<'a> for ArgStruct<'a> {}
 /// A ChangeDUState operation, chosen by the element's `xsi:type`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 pub enum Operation<'a> {
     /// `cwmp:InstallOpStruct`.
+    #[cfg_attr(feature = "serde", serde(rename = "InstallOpStruct"))]
     Install(InstallOpStruct<'a>),
     /// `cwmp:UpdateOpStruct`.
+    #[cfg_attr(feature = "serde", serde(rename = "UpdateOpStruct"))]
     Update(UpdateOpStruct<'a>),
     /// `cwmp:UninstallOpStruct`.
+    #[cfg_attr(feature = "serde", serde(rename = "UninstallOpStruct"))]
     Uninstall(UninstallOpStruct<'a>),
 }
 
