@@ -6,6 +6,9 @@
 use std::borrow::Cow;
 use std::fmt;
 
+use crate::error::{ErrorKind, Limit, ParseError, WarningKind};
+use crate::read::{AttrName, Elem, FromXml, Ns, Parser, is_ncname, is_xml_space, trim_str};
+
 /// The XML Schema type of a [`Value`], from its `xsi:type`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum XsdType<'a> {
@@ -93,7 +96,7 @@ impl XsdType<'_> {
     /// Whether `text` is a valid lexical form of this type (whitespace around numbers and
     /// booleans, and booleans in any case, are accepted here and warned about by the reader).
     pub(crate) fn accepts(&self, text: &str) -> bool {
-        let t = crate::read::trim_str(text);
+        let t = trim_str(text);
         match self {
             Self::String | Self::Other(_) => true,
             Self::Int => t.parse::<i32>().is_ok(),
@@ -255,14 +258,14 @@ impl<'a> Value<'a> {
         let text = text.into();
         if let XsdType::Other(name) = &xsd_type {
             let known = !matches!(XsdType::from_local_name(name), XsdType::Other(_));
-            if known || !crate::read::is_ncname(name.as_bytes()) {
+            if known || !is_ncname(name.as_bytes()) {
                 return Err(InvalidValue {
                     expected: "xsd type name".to_owned(),
                     found: truncate(name),
                 });
             }
         }
-        if xsd_type.accepts(&text) && text.trim_matches(crate::read::is_xml_space) == text {
+        if xsd_type.accepts(&text) && text.trim_matches(is_xml_space) == text {
             Ok(Self { xsd_type, text })
         } else {
             Err(InvalidValue {
@@ -321,7 +324,7 @@ impl<'a> Value<'a> {
     }
 
     fn trimmed(&self) -> &str {
-        self.text.trim_matches(crate::read::is_xml_space)
+        self.text.trim_matches(is_xml_space)
     }
 
     /// Converts any borrowed text into owned data.
@@ -512,7 +515,7 @@ impl DateTimeText<'_> {
     /// The time, if the text is RFC 3339.
     #[must_use]
     pub fn parsed(&self) -> Option<DateTime> {
-        DateTime::parse(self.text.trim_matches(crate::read::is_xml_space))
+        DateTime::parse(self.text.trim_matches(is_xml_space))
     }
 
     /// Converts any borrowed text into owned data.
@@ -529,6 +532,110 @@ impl From<DateTime> for DateTimeText<'_> {
         Self {
             text: Cow::Owned(v.to_string()),
         }
+    }
+}
+
+// ---------------------------------------------------------------- reading
+
+impl<'a> FromXml<'a> for Value<'a> {
+    fn from_xml(p: &mut Parser<'a>, elem: Elem<'a>) -> Result<Self, ParseError> {
+        let xsi_type = p.attr(&elem, AttrName::Type)?;
+        let xsd_type = match &xsi_type {
+            None => {
+                p.tolerate_in(&elem, WarningKind::MissingXsiType)?;
+                XsdType::String
+            }
+            Some(attr) if attr.value.trim_matches(is_xml_space).is_empty() => {
+                p.tolerate_in(&elem, WarningKind::EmptyXsiType)?;
+                XsdType::String
+            }
+            Some(attr) => {
+                if p.resolve(attr.prefix, false)? != Ns::Xsi {
+                    // `type` in another namespace is no xsi:type: treat as missing.
+                    p.tolerate_in(&elem, WarningKind::MissingXsiType)?;
+                    XsdType::String
+                } else {
+                    value_type(p, &elem, attr.value.clone())?
+                }
+            }
+        };
+        let text = p.text(&elem)?;
+        if xsd_type == XsdType::String {
+            // Any text is a string: nothing to check.
+        } else if !xsd_type.accepts(&text) {
+            p.tolerate_in(&elem, WarningKind::ValueTypeMismatch)?;
+        } else if !matches!(xsd_type, XsdType::Other(_)) && trim_str(&text).len() != text.len() {
+            p.tolerate_in(&elem, WarningKind::SurroundingWhitespace)?;
+        } else if xsd_type == XsdType::Boolean && !matches!(&*text, "true" | "false" | "1" | "0") {
+            p.tolerate_in(&elem, WarningKind::BooleanCase)?;
+        }
+        Ok(Self { xsd_type, text })
+    }
+}
+
+fn value_type<'a>(
+    p: &mut Parser<'a>,
+    elem: &Elem<'a>,
+    raw: Cow<'a, str>,
+) -> Result<XsdType<'a>, ParseError> {
+    let (prefix, local, facet) = split_type_name(&raw);
+    if facet {
+        p.tolerate_in(elem, WarningKind::SizeFacet)?;
+    }
+    // `xsd:` (as a deployed Audiocodes CPE sends), `()`, `xsd:(64)`: a type attribute that
+    // names no type is read as no type at all, as an empty one is.
+    if trim_str(local).is_empty() {
+        p.tolerate_in(elem, WarningKind::EmptyXsiType)?;
+        return Ok(XsdType::String);
+    }
+    let ns = match prefix {
+        Some(prefix) => match p.resolve(Some(prefix.as_bytes()), true) {
+            Ok(ns) => ns,
+            Err(_) if !p.strict => Ns::None,
+            Err(e) => return Err(e),
+        },
+        None => p.resolve(None, true)?,
+    };
+    let known = matches!(ns, Ns::Xsd | Ns::SoapEnc);
+    let t = XsdType::from_local_name(local);
+    // A name kept as `Other` is written back into an attribute: it must be a name.
+    if matches!(t, XsdType::Other(_)) && !is_ncname(local.as_bytes()) {
+        return Err(p.error_in(
+            elem,
+            ErrorKind::InvalidValue {
+                expected: "xsi:type",
+                found: truncate(&raw),
+            },
+        ));
+    }
+    // Written back as `xsd:<name>`: keep that within the limit the reader applies to it.
+    if matches!(t, XsdType::Other(_)) && local.len() + 4 > p.limits.max_text_bytes {
+        return Err(p.limit_error_in(elem, Limit::MaxTextBytes));
+    }
+    if !known || matches!(t, XsdType::Other(_)) {
+        p.tolerate_in(elem, WarningKind::UnknownXsiType)?;
+    }
+    Ok(match t {
+        XsdType::Other(_) => XsdType::Other(match raw {
+            Cow::Borrowed(r) => Cow::Borrowed(split_type_name(r).1),
+            Cow::Owned(_) => Cow::Owned(local.to_owned()),
+        }),
+        t => t.into_owned(),
+    })
+}
+
+/// Splits an `xsi:type` value into prefix, local name and whether it carried a size facet
+/// (`xsd:string(64)`, as the TTA examples write): the one place that reads the value's shape,
+/// so the name checked is the name kept.
+fn split_type_name(raw: &str) -> (Option<&str>, &str, bool) {
+    let trimmed = trim_str(raw);
+    let (name, facet) = match memchr::memchr(b'(', trimmed.as_bytes()) {
+        Some(i) if trimmed.ends_with(')') => (trimmed.get(..i).unwrap_or_default(), true),
+        _ => (trimmed, false),
+    };
+    match name.split_once(':') {
+        Some((prefix, local)) => (Some(prefix), local, facet),
+        None => (None, name, facet),
     }
 }
 

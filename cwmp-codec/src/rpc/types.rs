@@ -109,31 +109,11 @@ impl Default for Value<'_> {
 
 /// Reads the item, or `None` (with a warning) when `Value` is missing: a CPE that cannot read
 /// one parameter should not cost the ACS the others.
-fn read_parameter<'a>(
+fn parameter_item<'a>(
     p: &mut Parser<'a>,
     elem: Elem<'a>,
 ) -> Result<Option<ParameterValueStruct<'a>>, ParseError> {
-    p.no_xsi_type(&elem)?;
-    let (mut name, mut value) = match p.fast_parameter(&elem) {
-        Some((n, v)) => (Some(n), Some(v)),
-        None => (None, None),
-    };
-    while let Some(child) = p.next_child(&elem)? {
-        match child.local {
-            "Name" => {
-                p.check_unqualified(&child)?;
-                if value.is_some() {
-                    p.tolerate_in(&child, WarningKind::OutOfOrder)?;
-                }
-                crate::read::accept_once(&mut name, p, child)?;
-            }
-            "Value" => {
-                p.check_unqualified(&child)?;
-                crate::read::accept_once(&mut value, p, child)?;
-            }
-            _ => p.skip_unknown(&child)?,
-        }
-    }
+    let (name, value) = p.read_parameter(&elem)?;
     let name = trim_name(
         p,
         &elem,
@@ -168,13 +148,13 @@ fn trim_name<'a>(
 impl<'a> FromXml<'a> for ParameterValueStruct<'a> {
     fn from_xml(p: &mut Parser<'a>, elem: Elem<'a>) -> Result<Self, ParseError> {
         let at = elem.clone();
-        read_parameter(p, elem)?.ok_or_else(|| crate::rpc::missing(p, &at, "Value"))
+        parameter_item(p, elem)?.ok_or_else(|| crate::rpc::missing(p, &at, "Value"))
     }
 }
 
 impl<'a> ArrayItem<'a> for ParameterValueStruct<'a> {
     fn read_item(p: &mut Parser<'a>, elem: Elem<'a>) -> Result<Option<Self>, ParseError> {
-        read_parameter(p, elem)
+        parameter_item(p, elem)
     }
 }
 
