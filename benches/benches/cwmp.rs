@@ -8,7 +8,7 @@
 //! Groups:
 //! - `cwmp_parse`: `parse/<input>` is `Envelope::parse`; `quickxml_scan/<input>` reads the same
 //!   bytes with a plain `quick_xml::Reader` (default configuration) to `Eof`, counting events.
-//! - `cwmp_write`: `write/<input>` is `Envelope::write_with` into a reused, cleared `Vec`;
+//! - `cwmp_write`: `write/<input>` is `Envelope::write_into_with` into a reused, cleared `Vec`;
 //!   `quickxml_scan/<input>` scans the bytes it wrote.
 //! - With the `compare` feature, `cwmp_crate/<input>` in both groups: the crates.io `cwmp`
 //!   crate (0.2.2) parsing the same bytes, and generating from what it parsed.
@@ -170,7 +170,7 @@ fn write(c: &mut Criterion) {
         group.bench_function(BenchmarkId::new("write", name), |b| {
             b.iter(|| {
                 out.clear();
-                black_box(&env).write_with(&mut out, &opts);
+                black_box(&env).write_into_with(&mut out, &opts);
                 black_box(out.len())
             });
         });

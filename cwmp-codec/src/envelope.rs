@@ -364,22 +364,58 @@ impl<'a> Envelope<'a> {
         Ok(env)
     }
 
-    /// Writes the canonical form with default options.
+    /// The canonical form with default options.
     #[must_use]
     pub fn to_vec(&self) -> Vec<u8> {
+        self.to_vec_with(&WriteOptions::default())
+    }
+
+    /// The canonical form with `opts`.
+    #[must_use]
+    pub fn to_vec_with(&self, opts: &WriteOptions) -> Vec<u8> {
         let mut out = Vec::with_capacity(1024);
-        self.write_with(&mut out, &WriteOptions::default());
+        self.write_into_with(&mut out, opts);
         out
     }
 
-    /// Writes the canonical form into `out` with `opts`.
-    pub fn write_with(&self, out: &mut Vec<u8>, opts: &WriteOptions) {
-        let ns = self.version.namespace();
-        let mut w = XmlWriter {
-            out,
-            opts: *opts,
-            cwmp_ns: ns,
-        };
+    /// Appends the canonical form to `out`, with default options.
+    pub fn write_into(&self, out: &mut Vec<u8>) {
+        self.write_into_with(out, &WriteOptions::default());
+    }
+
+    /// Appends the canonical form to `out`, with `opts`.
+    pub fn write_into_with(&self, out: &mut Vec<u8>, opts: &WriteOptions) {
+        let mut w = XmlWriter::new(out, opts, self.version.namespace());
+        self.write(&mut w);
+    }
+
+    /// Streams the canonical form to `writer`, with default options, through a buffer of a
+    /// few KiB (a 20,000-parameter response is never held whole).
+    ///
+    /// # Errors
+    ///
+    /// Only the writer's I/O errors.
+    pub fn write_to(&self, writer: &mut impl std::io::Write) -> std::io::Result<()> {
+        self.write_to_with(writer, &WriteOptions::default())
+    }
+
+    /// Streams the canonical form to `writer`, with `opts`.
+    ///
+    /// # Errors
+    ///
+    /// Only the writer's I/O errors.
+    pub fn write_to_with(
+        &self,
+        writer: &mut impl std::io::Write,
+        opts: &WriteOptions,
+    ) -> std::io::Result<()> {
+        let mut buf = Vec::with_capacity(crate::write::STREAM_CHUNK + 1024);
+        let mut w = XmlWriter::streaming(&mut buf, opts, self.version.namespace(), writer);
+        self.write(&mut w);
+        w.finish()
+    }
+
+    fn write(&self, w: &mut XmlWriter<'_>) {
         w.raw(concat!(
             "<SOAP-ENV:Envelope xmlns:SOAP-ENV=\"http://schemas.xmlsoap.org/soap/envelope/\"",
             " xmlns:SOAP-ENC=\"http://schemas.xmlsoap.org/soap/encoding/\"",
@@ -387,22 +423,13 @@ impl<'a> Envelope<'a> {
             " xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\"",
             " xmlns:cwmp=\""
         ));
-        w.raw(ns);
+        w.raw(w.cwmp_ns);
         w.raw("\">");
-        self.header.write(&mut w);
+        self.header.write(w);
         w.start("SOAP-ENV:Body");
-        self.body.write(&mut w);
+        self.body.write(w);
         w.end("SOAP-ENV:Body");
         w.end("SOAP-ENV:Envelope");
-    }
-
-    /// Writes the canonical form to `writer`.
-    ///
-    /// # Errors
-    ///
-    /// Only the writer's I/O errors.
-    pub fn write_to(&self, writer: &mut impl std::io::Write) -> std::io::Result<()> {
-        writer.write_all(&self.to_vec())
     }
 
     /// The version a reader finds in this envelope's canonical form. It is `version`, except
@@ -492,14 +519,28 @@ impl<'a> Message<'a> {
         Ok(Self { envelopes })
     }
 
-    /// Writes every envelope, canonical, one after the other.
+    /// Every envelope, canonical, one after the other.
     #[must_use]
     pub fn to_vec(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        for e in &self.envelopes {
-            e.write_with(&mut out, &WriteOptions::default());
-        }
+        self.write_into(&mut out);
         out
+    }
+
+    /// Appends every envelope, canonical, one after the other, to `out`.
+    pub fn write_into(&self, out: &mut Vec<u8>) {
+        for e in &self.envelopes {
+            e.write_into(out);
+        }
+    }
+
+    /// Streams every envelope, canonical, one after the other, to `writer`.
+    ///
+    /// # Errors
+    ///
+    /// Only the writer's I/O errors.
+    pub fn write_to(&self, writer: &mut impl std::io::Write) -> std::io::Result<()> {
+        self.envelopes.iter().try_for_each(|e| e.write_to(writer))
     }
 
     /// Converts any borrowed text into owned data.

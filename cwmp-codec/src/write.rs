@@ -46,12 +46,77 @@ impl WriteOptions {
     }
 }
 
-/// The writer state: the output buffer and the options.
+/// How much output a streaming write ([`crate::Envelope::write_to`]) gathers before it hands
+/// it to the `io::Write`.
+pub(crate) const STREAM_CHUNK: usize = 8 << 10;
+
+/// The writer state: the output buffer, the options, and where a streaming write sends what it
+/// has gathered.
 pub(crate) struct XmlWriter<'o> {
     pub(crate) out: &'o mut Vec<u8>,
     pub(crate) opts: WriteOptions,
     /// The namespace the root binds to the `cwmp` prefix.
     pub(crate) cwmp_ns: &'static str,
+    sink: Option<&'o mut dyn std::io::Write>,
+    /// The first error the sink gave; writing goes on into the buffer, which is then dropped.
+    error: Option<std::io::Error>,
+}
+
+impl<'o> XmlWriter<'o> {
+    /// A writer appending to `out`.
+    pub(crate) fn new(out: &'o mut Vec<u8>, opts: &WriteOptions, cwmp_ns: &'static str) -> Self {
+        Self {
+            out,
+            opts: *opts,
+            cwmp_ns,
+            sink: None,
+            error: None,
+        }
+    }
+
+    /// A writer gathering output in `buf` and handing it to `sink` a chunk at a time.
+    pub(crate) fn streaming(
+        buf: &'o mut Vec<u8>,
+        opts: &WriteOptions,
+        cwmp_ns: &'static str,
+        sink: &'o mut dyn std::io::Write,
+    ) -> Self {
+        Self {
+            sink: Some(sink),
+            ..Self::new(buf, opts, cwmp_ns)
+        }
+    }
+
+    /// Hands what was gathered to the sink once a chunk's worth is there. Called where an
+    /// element ends, so the buffer stays near [`STREAM_CHUNK`] whatever the envelope's size.
+    #[inline]
+    fn checkpoint(&mut self) {
+        if self.out.len() >= STREAM_CHUNK {
+            self.flush();
+        }
+    }
+
+    #[cold]
+    fn flush(&mut self) {
+        let Some(sink) = self.sink.as_mut() else {
+            return;
+        };
+        if self.error.is_none()
+            && let Err(e) = sink.write_all(self.out)
+        {
+            self.error = Some(e);
+        }
+        self.out.clear();
+    }
+
+    /// Hands the rest to the sink: the first error the sink gave, if any.
+    pub(crate) fn finish(mut self) -> std::io::Result<()> {
+        self.flush();
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(()),
+        }
+    }
 }
 
 impl XmlWriter<'_> {
@@ -72,6 +137,7 @@ impl XmlWriter<'_> {
         self.raw("</");
         self.raw(name);
         self.out.push(b'>');
+        self.checkpoint();
     }
 
     /// An element with nothing in it, self-closed unless the options say otherwise.
@@ -267,6 +333,7 @@ impl XmlWriter<'_> {
             w.out.extend_from_slice(b"</Value>");
         });
         self.out.extend_from_slice(b"</ParameterValueStruct>");
+        self.checkpoint();
     }
 
     /// The rest of a value element after `xsi:type="xsd:`: the type name, then the text and
@@ -502,11 +569,7 @@ mod tests {
                             })
                             .collect();
                         out.clear();
-                        let mut w = XmlWriter {
-                            out: &mut out,
-                            opts: super::WriteOptions::default(),
-                            cwmp_ns: "",
-                        };
+                        let mut w = XmlWriter::new(&mut out, &super::WriteOptions::default(), "");
                         w.text(&text);
                         assert_eq!(
                             String::from_utf8_lossy(&out),
@@ -522,11 +585,7 @@ mod tests {
     #[test]
     fn text_escapes() {
         let mut out = Vec::new();
-        let mut w = XmlWriter {
-            out: &mut out,
-            opts: super::WriteOptions::default(),
-            cwmp_ns: "",
-        };
+        let mut w = XmlWriter::new(&mut out, &super::WriteOptions::default(), "");
         w.text("a<b>c&d\re\tf\ng\u{1}h\u{e9}");
         w.text("rtp://239.1.0.1:5000?src=10.0.0.1&ttl=16");
         assert_eq!(

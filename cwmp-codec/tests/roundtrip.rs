@@ -141,3 +141,51 @@ fn xmllint_reads_what_the_writer_writes() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `write_to` streams: the same bytes as `to_vec`, handed over in chunks of a few KiB, and the
+/// sink's first error comes back.
+#[test]
+fn write_to_streams_in_chunks() {
+    use cwmp_codec::{GetParameterValuesResponse, ParameterValueStruct, Value};
+    struct Chunks(Vec<usize>, Vec<u8>);
+    impl std::io::Write for Chunks {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.push(buf.len());
+            self.1.extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let env = Envelope::new(
+        cwmp_codec::CwmpVersion::V1_0,
+        "1",
+        Body::GetParameterValuesResponse(GetParameterValuesResponse {
+            parameter_list: (0..20_000)
+                .map(|i| ParameterValueStruct::new(format!("Device.X.{i}.Name"), Value::int(i)))
+                .collect(),
+        }),
+    );
+    let mut sink = Chunks(Vec::new(), Vec::new());
+    env.write_to(&mut sink).unwrap();
+    assert_eq!(sink.1, env.to_vec());
+    assert!(sink.0.len() > 100, "{} chunks", sink.0.len());
+    assert!(
+        sink.0.iter().all(|&n| n < 16 << 10),
+        "{:?}",
+        sink.0.iter().max()
+    );
+
+    struct Broken;
+    impl std::io::Write for Broken {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("disk full"))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let e = env.write_to(&mut Broken).unwrap_err();
+    assert_eq!(e.to_string(), "disk full");
+}

@@ -433,7 +433,7 @@ fn write_all(
             let name = body.method_name().to_owned();
             let env = Envelope::new(version, "id-1", body);
             let mut out = Vec::new();
-            env.write_with(&mut out, opts);
+            env.write_into_with(&mut out, opts);
             // What is written reads back strictly, and to the same envelope in canonical form
             // (the CPE-compatibility options change the text of booleans and times).
             let back = Envelope::parse_with(&out, &ReadOptions::strict()).unwrap();
