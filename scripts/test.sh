@@ -10,7 +10,7 @@ bash scripts/install-deps.sh
 
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
-cargo test --workspace --all-features 2>&1 | tee "$log"
+cargo test --workspace --all-features --locked 2>&1 | tee "$log"
 
 interop_passed=0
 shopt -s nullglob

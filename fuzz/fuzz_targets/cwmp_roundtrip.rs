@@ -18,10 +18,10 @@ fuzz_target!(|env: Envelope<'_>| {
             for w in &back.warnings {
                 assert_eq!(w.kind, WarningKind::UnknownXsiType, "{w}\n{text}");
             }
-            if back.warnings.is_empty() {
-                if let Err(e) = Envelope::parse_with(&written, &ReadOptions::strict()) {
-                    panic!("strict reading refuses a written envelope: {e}\n{text}");
-                }
+            if back.warnings.is_empty()
+                && let Err(e) = Envelope::parse_with(&written, &ReadOptions::strict())
+            {
+                panic!("strict reading refuses a written envelope: {e}\n{text}");
             }
         }
         Err(err) => panic!("a written envelope does not parse: {err}\n{text}"),
