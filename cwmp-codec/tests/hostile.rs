@@ -61,34 +61,65 @@ fn refused_in_both_modes(name: &str, input: &[u8]) -> cwmp_codec::ParseError {
     }
 }
 
+/// One test per finding in `tests/fuzz_regressions/not-well-formed-*.xml`: refused in both
+/// modes, with the kind of error that names the fault, inside the header that holds it.
+macro_rules! not_well_formed {
+    ($($test:ident: $file:literal => $kind:pat,)*) => {$(
+        #[test]
+        fn $test() {
+            let _serial = serial();
+            let e = refused_in_both_modes($file, &regression($file));
+            assert!(matches!(e.kind(), $kind), "{}: {e}", $file);
+            assert!(e.location().starts_with("Envelope/Header"), "{}: {e}", $file);
+        }
+    )*};
+}
+
+not_well_formed! {
+    a_duplicate_attribute_is_refused: "not-well-formed-attr-duplicate.xml" =>
+        ErrorKind::DuplicateAttribute(_),
+    an_undefined_entity_in_an_attribute_is_refused: "not-well-formed-attr-undefined-entity.xml" =>
+        ErrorKind::UnknownEntity(_),
+    an_invalid_element_name_is_refused: "not-well-formed-child-invalid-name.xml" =>
+        ErrorKind::InvalidName(_),
+    a_nul_in_a_comment_is_refused: "not-well-formed-comment-with-nul.xml" =>
+        ErrorKind::IllegalCharacter(0),
+    a_cdata_end_in_text_is_refused: "not-well-formed-text-cdata-close-sequence.xml" =>
+        ErrorKind::CDataEndInText,
+}
+
+/// The text-size limit covers attribute values and unknown content kept raw, not only text.
 #[test]
-fn the_not_well_formed_findings_are_refused() {
+fn the_text_limit_covers_attributes_and_raw_content() {
     let _serial = serial();
-    type Expected = fn(&ErrorKind) -> bool;
-    let cases: [(&str, Expected); 5] = [
-        ("not-well-formed-attr-duplicate.xml", |k| {
-            matches!(k, ErrorKind::DuplicateAttribute(_))
-        }),
-        ("not-well-formed-attr-undefined-entity.xml", |k| {
+    let mut opts = ReadOptions::lenient();
+    opts.limits.max_text_bytes = 64;
+    let long = "v".repeat(100);
+    for input in [
+        envelope(
+            &format!("<x:H xmlns:x=\"urn:x\" a=\"{long}\"/>"),
+            "<cwmp:GetRPCMethods/>",
+        ),
+        envelope(
+            &format!("<x:H xmlns:x=\"urn:x\"><a/>{}</x:H>", "<b/>".repeat(20)),
+            "<cwmp:GetRPCMethods/>",
+        ),
+        envelope(
+            "",
+            &format!("<v:M xmlns:v=\"urn:v\">{}</v:M>", "<b/>".repeat(20)),
+        ),
+    ] {
+        let e = Message::parse_with(input.as_bytes(), &opts).unwrap_err();
+        assert!(
             matches!(
-                k,
-                ErrorKind::UnknownEntity(_) | ErrorKind::MalformedAttributeValue(_)
-            )
-        }),
-        ("not-well-formed-child-invalid-name.xml", |k| {
-            matches!(k, ErrorKind::InvalidName(_))
-        }),
-        ("not-well-formed-comment-with-nul.xml", |k| {
-            matches!(k, ErrorKind::IllegalCharacter(0))
-        }),
-        ("not-well-formed-text-cdata-close-sequence.xml", |k| {
-            matches!(k, ErrorKind::CDataEndInText)
-        }),
-    ];
-    for (name, expected) in cases {
-        let e = refused_in_both_modes(name, &regression(name));
-        assert!(expected(&e.kind().clone()), "{name}: {e}");
-        assert!(e.location().starts_with("Envelope/Header"), "{name}: {e}");
+                e.kind(),
+                ErrorKind::LimitExceeded {
+                    limit: cwmp_codec::Limit::MaxTextBytes,
+                    ..
+                }
+            ),
+            "{e}"
+        );
     }
 }
 
