@@ -158,3 +158,38 @@ fn undefined_namespace_version_is_reported_as_written() {
         env.version_as_written()
     );
 }
+
+/// An unknown method in no namespace, with a name past 64 bytes: warnings name it cut with `…`
+/// in their path, and the canonical form's quirks are those of the raw elements (kept as
+/// received).
+#[test]
+fn a_long_unknown_method_name_is_cut_in_warning_paths() {
+    let msg = regression("long-unknown-method-name-without-namespace.xml").unwrap();
+    let cwmp_codec::Body::Unknown(m) = &msg.envelopes[0].body else {
+        panic!("{:?}", msg.envelopes[0].body)
+    };
+    assert!(m.name.len() > 64 && m.namespace.is_empty());
+    let out = msg.to_vec();
+    let back = Message::parse_with(&out, &cwmp_codec::ReadOptions::lenient()).unwrap();
+    // Its other quirk is the raw `ID` header's (its `cwmp` prefix is bound to another URI).
+    let method = back
+        .warnings
+        .iter()
+        .find(|w| w.kind == cwmp_codec::WarningKind::MethodWithoutNamespace)
+        .unwrap();
+    assert!(
+        back.warnings
+            .iter()
+            .all(|w| w == method || w.path == "Envelope/Header/ID"),
+        "{:?}",
+        back.warnings
+    );
+    let path = &method.path;
+    assert!(path.ends_with('…') && path.len() < 100, "{path}");
+    assert!(
+        m.name.starts_with(
+            path.trim_start_matches("Envelope/Body/")
+                .trim_end_matches('…')
+        )
+    );
+}

@@ -19,25 +19,30 @@ fn keeps_raw(env: &Envelope<'_>) -> bool {
 /// received (the cwmp-codec README lists it): value texts as they came, and whatever is inside
 /// an element kept raw.
 fn kept_as_received(w: &Warning, env: &Envelope<'_>) -> bool {
-    let raw_names = env
-        .header
-        .unknown
-        .iter()
-        .map(|h| format!("Envelope/Header/{}", h.name))
-        .chain(match &env.body {
-            Body::Unknown(m) => Some(format!("Envelope/Body/{}", m.name)),
-            _ => None,
-        });
-    matches!(
-        w.kind,
-        WarningKind::NonRfc3339DateTime
-            | WarningKind::ValueTypeMismatch
-            | WarningKind::UnknownXsiType
-            | WarningKind::SurroundingWhitespace
-            | WarningKind::BooleanCase
-    ) || raw_names.into_iter().any(|p| {
-        w.path == p || w.path.starts_with(&format!("{p}/")) || w.path.starts_with(&format!("{p}["))
-    })
+    // The element a warning stands in, below Header or Body: its name as the path gives it,
+    // without an array index and cut (with `…`) past 64 bytes.
+    let mut parts = w.path.split('/');
+    let (section, element) = (parts.nth(1), parts.next());
+    let element = element.map(|e| e.split('[').next().unwrap_or(e));
+    let names = |name: &str| {
+        element.is_some_and(|e| {
+            e == name || e.strip_suffix('…').is_some_and(|cut| name.starts_with(cut))
+        })
+    };
+    let in_raw = match section {
+        Some("Header") => env.header.unknown.iter().any(|h| names(&h.name)),
+        Some("Body") => matches!(&env.body, Body::Unknown(m) if names(&m.name)),
+        _ => false,
+    };
+    in_raw
+        || matches!(
+            w.kind,
+            WarningKind::NonRfc3339DateTime
+                | WarningKind::ValueTypeMismatch
+                | WarningKind::UnknownXsiType
+                | WarningKind::SurroundingWhitespace
+                | WarningKind::BooleanCase
+        )
 }
 
 fn well_formed(written: &[u8]) {
