@@ -1,6 +1,10 @@
 //! Benchmarks for the `fw` codecs: parse and write of each upgrade form message. Under the
 //! `compare` feature, `serde_urlencoded` into an equivalent struct is measured in the same run
 //! on the same bytes (the canonical spelling, since serde matches names exactly).
+//!
+//! Each parse group also times `nom-splitter`: a nom 8 version of the form splitter alone
+//! (pairs and percent-decoding, no field matching or typing), the part of the crate's hand
+//! parser nom would replace. The crate README records the comparison and the decision.
 #![allow(missing_docs)]
 
 use std::hint::black_box;
@@ -97,6 +101,83 @@ mod peer {
     }
 }
 
+mod nom_split {
+    //! The form splitter in nom: `&`-separated pairs, an optional `=value`, `+` as a space and
+    //! `%XX` escapes, borrowing when nothing needs decoding, as the hand parser does.
+    use std::borrow::Cow;
+
+    use nom::bytes::complete::{take_till, take_while_m_n};
+    use nom::character::complete::char;
+    use nom::combinator::{map_res, opt};
+    use nom::multi::separated_list0;
+    use nom::sequence::preceded;
+    use nom::{IResult, Parser};
+
+    type Pair<'a> = (&'a [u8], Option<&'a [u8]>);
+
+    fn pair(i: &[u8]) -> IResult<&[u8], Pair<'_>> {
+        (
+            take_till(|b| b == b'=' || b == b'&'),
+            opt(preceded(char('='), take_till(|b| b == b'&'))),
+        )
+            .parse(i)
+    }
+
+    fn pairs(i: &[u8]) -> IResult<&[u8], Vec<Pair<'_>>> {
+        separated_list0(char('&'), pair).parse(i)
+    }
+
+    fn escape(i: &[u8]) -> IResult<&[u8], u8> {
+        map_res(
+            preceded(
+                char('%'),
+                take_while_m_n(2, 2, |b: u8| b.is_ascii_hexdigit()),
+            ),
+            |hex: &[u8]| u8::from_str_radix(std::str::from_utf8(hex).unwrap_or("x"), 16),
+        )
+        .parse(i)
+    }
+
+    fn decode(raw: &[u8]) -> Option<Cow<'_, str>> {
+        if !raw.iter().any(|&b| b == b'%' || b == b'+') {
+            return std::str::from_utf8(raw).ok().map(Cow::Borrowed);
+        }
+        let mut out = Vec::with_capacity(raw.len());
+        let mut rest = raw;
+        while !rest.is_empty() {
+            let (after, plain) = take_till::<_, _, ()>(|b| b == b'%' || b == b'+')
+                .parse(rest)
+                .ok()?;
+            out.extend_from_slice(plain);
+            rest = match after.first() {
+                None => after,
+                Some(b'+') => {
+                    out.push(b' ');
+                    &after[1..]
+                }
+                Some(_) => {
+                    let (after, byte) = escape(after).ok()?;
+                    out.push(byte);
+                    after
+                }
+            };
+        }
+        String::from_utf8(out).ok().map(Cow::Owned)
+    }
+
+    /// Splits and decodes every field; the decoded pairs are the result.
+    pub(crate) fn split(input: &[u8]) -> Option<Vec<(Cow<'_, str>, Cow<'_, str>)>> {
+        let (rest, raw) = pairs(input).ok()?;
+        if !rest.is_empty() {
+            return None;
+        }
+        raw.into_iter()
+            .filter(|(name, value)| !name.is_empty() || value.is_some())
+            .map(|(name, value)| Some((decode(name)?, decode(value.unwrap_or_default())?)))
+            .collect()
+    }
+}
+
 fn canonical(input: &[u8], parse: impl Fn(&[u8]) -> String) -> Vec<u8> {
     parse(input).into_bytes()
 }
@@ -111,6 +192,9 @@ macro_rules! bench_message {
         group.bench_function("fwupgrade-proto", |b| {
             b.iter(|| <$ty>::parse(black_box(&input[..])).expect("parses"))
         });
+        group.bench_function("nom-splitter", |b| {
+            b.iter(|| nom_split::split(black_box(&input[..])).expect("splits"))
+        });
         #[cfg(feature = "compare")]
         group.bench_function("serde_urlencoded", |b| {
             b.iter(|| serde_urlencoded::from_bytes::<$peer>(black_box(&input[..])).expect("parses"))
@@ -120,11 +204,11 @@ macro_rules! bench_message {
         let message = <$ty>::parse(&input[..]).expect("parses");
         let mut group = $c.benchmark_group(concat!("fw_write/", $name));
         group.throughput(Throughput::Bytes(input.len() as u64));
-        let mut out = String::with_capacity(input.len() * 2);
+        let mut out = Vec::with_capacity(input.len() * 2);
         group.bench_function("fwupgrade-proto", |b| {
             b.iter(|| {
                 out.clear();
-                black_box(&message).write_to(&mut out).expect("writes");
+                black_box(&message).write_into(&mut out);
                 black_box(out.len())
             })
         });

@@ -1,15 +1,15 @@
 //! The upgrade check: the STB's request and the server's response.
 
 use alloc::borrow::Cow;
-use alloc::string::String;
 use alloc::vec::Vec;
-use core::fmt;
 
 use crate::codes::{PkgId, ReqType, RetCode, UpgradeMode};
-use crate::device::{DevId, DeviceInfo};
+use crate::device::DeviceInfo;
 use crate::error::{InvalidValue, ParseError};
-use crate::form::{Collected, Field, FormWriter, ParseConfig, Secret};
-use crate::limits::Limits;
+use crate::form::{
+    Collected, Field, FieldId, FormWriter, Out, ReadOptions, Secret, Sink, Warnings, form_table,
+    message_verbs,
+};
 
 fn cow_owned(c: Cow<'_, str>) -> Cow<'static, str> {
     Cow::Owned(c.into_owned())
@@ -23,43 +23,44 @@ fn extra_owned(extra: Vec<Field<'_>>) -> Vec<Field<'static>> {
     extra.into_iter().map(Field::into_owned).collect()
 }
 
-/// Reads the identity fields; `idx` gives the slots of devManuFact, devModel, devIpAddr,
-/// devId, devFwVer and saID.
+/// The identity fields of a message's table (the check request's and the report's).
+pub(crate) struct DeviceFields {
+    pub(crate) dev_manu_fact: FieldId,
+    pub(crate) dev_model: FieldId,
+    pub(crate) dev_ip_addr: FieldId,
+    pub(crate) dev_id: FieldId,
+    pub(crate) dev_fw_ver: FieldId,
+    pub(crate) sa_id: FieldId,
+}
+
+/// Reads the identity fields, in the order the standard lists them.
 pub(crate) fn take_device<'a, const N: usize>(
     c: &mut Collected<'a, N>,
-    idx: [usize; 6],
+    f: &DeviceFields,
 ) -> Result<DeviceInfo<'a>, ParseError> {
-    let [manu, model, ip, id, fw, sa] = idx;
-    let dev_manu_fact = c.str(manu)?;
-    let dev_model = c.str(model)?;
-    let dev_ip_addr = c.str(ip)?;
-    let (raw_id, offset) = c.raw(id)?;
-    let dev_id = DevId::parse_wire(&raw_id).ok_or(ParseError::InvalidDevId {
-        field: "devId",
-        offset,
-    })?;
-    let dev_fw_ver = c.str(fw)?;
-    let sa_id = c.str(sa)?;
     Ok(DeviceInfo {
-        dev_manu_fact,
-        dev_model,
-        dev_ip_addr,
-        dev_id,
-        dev_fw_ver,
-        sa_id,
+        dev_manu_fact: c.text(f.dev_manu_fact)?,
+        dev_model: c.text(f.dev_model)?,
+        dev_ip_addr: c.text(f.dev_ip_addr)?,
+        dev_id: c.dev_id(f.dev_id)?,
+        dev_fw_ver: c.text(f.dev_fw_ver)?,
+        sa_id: c.text(f.sa_id)?,
     })
 }
 
-const REQUEST_FIELDS: [&str; 8] = [
-    "devManuFact",
-    "devModel",
-    "devIpAddr",
-    "devId",
-    "devFwVer",
-    "pkgId",
-    "saID",
-    "reqType",
-];
+form_table! {
+    /// The check request's fields, in the standard's order (all mandatory).
+    RequestFields, REQUEST for CheckRequest as r {
+        dev_manu_fact = "devManuFact" => Out::Text(&r.device.dev_manu_fact),
+        dev_model = "devModel" => Out::Text(&r.device.dev_model),
+        dev_ip_addr = "devIpAddr" => Out::Text(&r.device.dev_ip_addr),
+        dev_id = "devId" => Out::DevId(r.device.dev_id),
+        dev_fw_ver = "devFwVer" => Out::Text(&r.device.dev_fw_ver),
+        pkg_id = "pkgId" => Out::Text(r.pkg_id.as_str()),
+        sa_id = "saID" => Out::Text(&r.device.sa_id),
+        req_type = "reqType" => Out::Int(u64::from(r.req_type.code())),
+    }
+}
 
 /// The upgrade check request (STB -> server): all fields mandatory.
 ///
@@ -77,7 +78,6 @@ const REQUEST_FIELDS: [&str; 8] = [
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct CheckRequest<'a> {
     /// `devManuFact`, `devModel`, `devIpAddr`, `devId`, `devFwVer`, `saID`.
     #[cfg_attr(feature = "serde", serde(flatten))]
@@ -104,42 +104,27 @@ impl<'a> CheckRequest<'a> {
         }
     }
 
-    /// Parses a whole form body with the default [`ParseConfig`].
-    ///
-    /// # Errors
-    ///
-    /// A [`ParseError`] naming the field: bad escape, duplicate, missing or mistyped field,
-    /// malformed `devId`, or a limit hit.
-    pub fn parse<I: AsRef<[u8]> + ?Sized>(input: &'a I) -> Result<Self, ParseError> {
-        Self::parse_with_config(input, &ParseConfig::default())
-    }
-
-    /// Parses with other [`Limits`].
-    ///
-    /// # Errors
-    ///
-    /// As [`CheckRequest::parse`].
-    pub fn parse_with<I: AsRef<[u8]> + ?Sized>(
-        input: &'a I,
-        limits: &Limits,
+    pub(crate) fn read(
+        input: &'a [u8],
+        opts: &ReadOptions,
+        warnings: &mut Warnings,
     ) -> Result<Self, ParseError> {
-        Self::parse_with_config(input, &ParseConfig::with_limits(*limits))
-    }
-
-    /// Parses with a full [`ParseConfig`] (limits and tolerances).
-    ///
-    /// # Errors
-    ///
-    /// As [`CheckRequest::parse`].
-    pub fn parse_with_config<I: AsRef<[u8]> + ?Sized>(
-        input: &'a I,
-        config: &ParseConfig,
-    ) -> Result<Self, ParseError> {
-        let mut c = Collected::new(&REQUEST_FIELDS);
-        c.fill(input.as_ref(), config)?;
-        let device = take_device(&mut c, [0, 1, 2, 3, 4, 6])?;
-        let pkg_id = PkgId::from_value(c.str(5)?);
-        let req_type = ReqType::from_code(c.int(7)?);
+        let f = &REQUEST;
+        let mut c = Collected::new(&RequestFields::NAMES);
+        c.fill(input, opts, warnings)?;
+        let device = take_device(
+            &mut c,
+            &DeviceFields {
+                dev_manu_fact: f.dev_manu_fact,
+                dev_model: f.dev_model,
+                dev_ip_addr: f.dev_ip_addr,
+                dev_id: f.dev_id,
+                dev_fw_ver: f.dev_fw_ver,
+                sa_id: f.sa_id,
+            },
+        )?;
+        let pkg_id = PkgId::from_value(c.text(f.pkg_id)?);
+        let req_type = ReqType::from_code(c.int(f.req_type)?);
         Ok(Self {
             device,
             pkg_id,
@@ -148,28 +133,10 @@ impl<'a> CheckRequest<'a> {
         })
     }
 
-    /// Writes the form body, canonical names in the standard's order, then the extra fields.
-    ///
-    /// # Errors
-    ///
-    /// Only those of `out`.
-    pub fn write_to(&self, out: &mut (impl fmt::Write + ?Sized)) -> fmt::Result {
-        let d = &self.device;
+    fn write_sink<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), S::Error> {
         let mut w = FormWriter::new(out);
-        w.field("devManuFact", &d.dev_manu_fact)?;
-        w.field("devModel", &d.dev_model)?;
-        w.field("devIpAddr", &d.dev_ip_addr)?;
-        w.plain("devId", DevIdStr::new(d.dev_id).as_str())?;
-        w.field("devFwVer", &d.dev_fw_ver)?;
-        w.field("pkgId", self.pkg_id.as_str())?;
-        w.field("saID", &d.sa_id)?;
-        w.int("reqType", u64::from(self.req_type.code()))?;
-        w.extra(&self.extra, &REQUEST_FIELDS)
-    }
-
-    /// The form body as bytes.
-    pub fn to_vec(&self) -> Vec<u8> {
-        alloc::string::ToString::to_string(self).into_bytes()
+        self.write_fields(&mut w)?;
+        w.extra(&self.extra, &RequestFields::NAMES)
     }
 
     /// Detaches the request from the input.
@@ -183,59 +150,61 @@ impl<'a> CheckRequest<'a> {
     }
 }
 
-impl fmt::Display for CheckRequest<'_> {
-    /// The form body.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_to(f)
+message_verbs!(CheckRequest);
+
+/// The offer's part of a response, written only with one.
+fn offer<'r>(r: &'r CheckResponse<'_>, f: impl FnOnce(&'r Offer<'_>) -> Out<'r>) -> Out<'r> {
+    r.offer.as_ref().map_or(Out::Absent, f)
+}
+
+form_table! {
+    /// The check response's fields, in the standard's order. Those of the offer
+    /// ([`OFFER_FIELDS`]) are mandatory or optional with 200 and mean nothing with another
+    /// code.
+    ResponseFields, RESPONSE for CheckResponse as r {
+        ret_code = "retCode" => Out::Int(u64::from(r.ret_code.code())),
+        ret_message = "retMessage" => Out::opt(r.ret_message.as_deref()),
+        mcast_svr_addr = "mcastSvrAddr" => offer(r, |o| Out::opt(o.mcast_svr_addr.as_deref())),
+        mcast_svr_port = "mcastSvrPort" => offer(r, |o| Out::opt(o.mcast_svr_port.as_deref())),
+        dl_svr_url = "dlSvrUrl" => offer(r, |o| Out::Text(&o.dl_svr_url)),
+        dl_svr_id = "dlSvrId" => offer(r, |o| Out::opt(o.dl_svr_id.as_deref())),
+        dl_svr_pwd = "dlSvrPwd" => offer(r, |o| Out::opt(o.dl_svr_pwd.as_ref().map(Secret::expose))),
+        upgrade_mode = "upgradeMode" => offer(r, |o| Out::Int(u64::from(o.upgrade_mode.code()))),
+        pkg_file_size = "pkgFileSize" => offer(r, |o| Out::opt_int(o.pkg_file_size)),
+        pkg_file_version = "pkgFileVersion" => offer(r, |o| Out::Text(&o.pkg_file_version)),
+        pkg_file_name = "pkgFileName" => offer(r, |o| Out::opt(o.pkg_file_name.as_deref())),
+        normal_period = "normalPeriod" => Out::opt_int(r.normal_period.map(u64::from)),
+        error_period = "errorPeriod" => Out::opt_int(r.error_period.map(u64::from)),
     }
 }
 
-/// `devId` text on the stack, so writing does not allocate.
-pub(crate) struct DevIdStr([u8; 17]);
-
-impl DevIdStr {
-    pub(crate) fn new(id: DevId) -> Self {
-        const HEX: &[u8; 16] = b"0123456789ABCDEF";
-        let mut out = [b':'; 17];
-        for (i, byte) in id.0.into_iter().enumerate() {
-            if let Some([hi, lo]) = out
-                .get_mut(i * 3..i * 3 + 2)
-                .and_then(|s| <&mut [u8; 2]>::try_from(s).ok())
-            {
-                *hi = HEX[usize::from(byte >> 4)];
-                *lo = HEX[usize::from(byte & 0xF)];
-            }
-        }
-        Self(out)
-    }
-
-    pub(crate) fn as_str(&self) -> &str {
-        core::str::from_utf8(&self.0).unwrap_or_default()
-    }
-}
-
-const RESPONSE_FIELDS: [&str; 13] = [
-    "retCode",
-    "retMessage",
-    "mcastSvrAddr",
-    "mcastSvrPort",
-    "dlSvrUrl",
-    "dlSvrId",
-    "dlSvrPwd",
-    "upgradeMode",
-    "pkgFileSize",
-    "pkgFileVersion",
-    "pkgFileName",
-    "normalPeriod",
-    "errorPeriod",
+/// The fields that describe the package: they only mean something with 200.
+const OFFER_FIELDS: [FieldId; 9] = [
+    RESPONSE.mcast_svr_addr,
+    RESPONSE.mcast_svr_port,
+    RESPONSE.dl_svr_url,
+    RESPONSE.dl_svr_id,
+    RESPONSE.dl_svr_pwd,
+    RESPONSE.upgrade_mode,
+    RESPONSE.pkg_file_size,
+    RESPONSE.pkg_file_version,
+    RESPONSE.pkg_file_name,
 ];
-/// Slots of the fields that describe the package (they only mean something with 200).
-const OFFER_SLOTS: core::ops::Range<usize> = 2..11;
+
+/// The canonical names of [`OFFER_FIELDS`].
+const OFFER_NAMES: [&str; 9] = {
+    let mut names = [""; 9];
+    let mut i = 0;
+    while i < names.len() {
+        names[i] = OFFER_FIELDS[i].name;
+        i += 1;
+    }
+    names
+};
 
 /// What a 200 response offers: where and how to download the package, and what it is.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Offer<'a> {
     /// `mcastSvrAddr`: multicast download address.
     #[cfg_attr(
@@ -430,59 +399,34 @@ impl<'a> CheckResponse<'a> {
         self.offer.as_mut()
     }
 
-    /// Parses a whole form body with the default [`ParseConfig`].
-    ///
-    /// # Errors
-    ///
-    /// A [`ParseError`] naming the field: bad escape, duplicate, missing or mistyped field, or
-    /// a limit hit.
-    pub fn parse<I: AsRef<[u8]> + ?Sized>(input: &'a I) -> Result<Self, ParseError> {
-        Self::parse_with_config(input, &ParseConfig::default())
-    }
-
-    /// Parses with other [`Limits`].
-    ///
-    /// # Errors
-    ///
-    /// As [`CheckResponse::parse`].
-    pub fn parse_with<I: AsRef<[u8]> + ?Sized>(
-        input: &'a I,
-        limits: &Limits,
+    pub(crate) fn read(
+        input: &'a [u8],
+        opts: &ReadOptions,
+        warnings: &mut Warnings,
     ) -> Result<Self, ParseError> {
-        Self::parse_with_config(input, &ParseConfig::with_limits(*limits))
-    }
-
-    /// Parses with a full [`ParseConfig`] (limits and tolerances).
-    ///
-    /// # Errors
-    ///
-    /// As [`CheckResponse::parse`].
-    pub fn parse_with_config<I: AsRef<[u8]> + ?Sized>(
-        input: &'a I,
-        config: &ParseConfig,
-    ) -> Result<Self, ParseError> {
-        let mut c = Collected::new(&RESPONSE_FIELDS);
-        c.fill(input.as_ref(), config)?;
-        let ret_code = RetCode::from_code(c.int(0)?);
-        let ret_message = c.opt_str(1);
+        let f = &RESPONSE;
+        let mut c = Collected::new(&ResponseFields::NAMES);
+        c.fill(input, opts, warnings)?;
+        let ret_code = RetCode::from_code(c.int(f.ret_code)?);
+        let ret_message = c.opt_text(f.ret_message);
         let offer = if ret_code == RetCode::UpdateAvailable {
             Some(Offer {
-                mcast_svr_addr: c.opt_str(2),
-                mcast_svr_port: c.opt_str(3),
-                dl_svr_url: c.str(4)?,
-                dl_svr_id: c.opt_str(5),
-                dl_svr_pwd: c.opt_str(6).map(Secret::new),
-                upgrade_mode: UpgradeMode::from_code(c.int(7)?),
-                pkg_file_size: c.opt_int(8)?,
-                pkg_file_version: c.str(9)?,
-                pkg_file_name: c.opt_str(10),
+                mcast_svr_addr: c.opt_text(f.mcast_svr_addr),
+                mcast_svr_port: c.opt_text(f.mcast_svr_port),
+                dl_svr_url: c.text(f.dl_svr_url)?,
+                dl_svr_id: c.opt_text(f.dl_svr_id),
+                dl_svr_pwd: c.opt_text(f.dl_svr_pwd).map(Secret::new),
+                upgrade_mode: UpgradeMode::from_code(c.int(f.upgrade_mode)?),
+                pkg_file_size: c.opt_int(f.pkg_file_size)?,
+                pkg_file_version: c.text(f.pkg_file_version)?,
+                pkg_file_name: c.opt_text(f.pkg_file_name),
             })
         } else {
             None
         };
-        let normal_period = c.opt_int(11)?;
-        let error_period = c.opt_int(12)?;
-        c.demote(OFFER_SLOTS);
+        let normal_period = c.opt_int(f.normal_period)?;
+        let error_period = c.opt_int(f.error_period)?;
+        c.demote(&OFFER_FIELDS);
         Ok(Self {
             ret_code,
             offer,
@@ -493,46 +437,16 @@ impl<'a> CheckResponse<'a> {
         })
     }
 
-    /// Writes the form body, canonical names in the standard's order, then the extra fields.
-    ///
-    /// # Errors
-    ///
-    /// Only those of `out`.
-    pub fn write_to(&self, out: &mut (impl fmt::Write + ?Sized)) -> fmt::Result {
+    fn write_sink<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), S::Error> {
         let mut w = FormWriter::new(out);
-        w.int("retCode", u64::from(self.ret_code.code()))?;
-        w.opt("retMessage", self.ret_message.as_deref())?;
-        if let Some(o) = &self.offer {
-            w.opt("mcastSvrAddr", o.mcast_svr_addr.as_deref())?;
-            w.opt("mcastSvrPort", o.mcast_svr_port.as_deref())?;
-            w.field("dlSvrUrl", &o.dl_svr_url)?;
-            w.opt("dlSvrId", o.dl_svr_id.as_deref())?;
-            w.opt("dlSvrPwd", o.dl_svr_pwd.as_ref().map(Secret::expose))?;
-            w.int("upgradeMode", u64::from(o.upgrade_mode.code()))?;
-            w.opt_int("pkgFileSize", o.pkg_file_size)?;
-            w.field("pkgFileVersion", &o.pkg_file_version)?;
-            w.opt("pkgFileName", o.pkg_file_name.as_deref())?;
-        }
-        w.opt_int("normalPeriod", self.normal_period.map(u64::from))?;
-        w.opt_int("errorPeriod", self.error_period.map(u64::from))?;
+        self.write_fields(&mut w)?;
         if self.offer.is_none() {
             // Without an offer, reading keeps the offer's fields as extra fields, under their
             // standard names, first and in the standard's order (`Collected::demote`): written
             // so, they read back in place.
-            w.extra_named(
-                &self.extra,
-                RESPONSE_FIELDS.get(OFFER_SLOTS).unwrap_or_default(),
-            )?;
+            w.extra_named(&self.extra, &OFFER_NAMES)?;
         }
-        w.extra(&self.extra, &RESPONSE_FIELDS)
-    }
-
-    /// The form body as bytes.
-    pub fn to_vec(&self) -> Vec<u8> {
-        let mut s = String::new();
-        // Writing into a String cannot fail.
-        let _ = self.write_to(&mut s);
-        s.into_bytes()
+        w.extra(&self.extra, &ResponseFields::NAMES)
     }
 
     /// Detaches the response from the input.
@@ -548,12 +462,7 @@ impl<'a> CheckResponse<'a> {
     }
 }
 
-impl fmt::Display for CheckResponse<'_> {
-    /// The form body.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_to(f)
-    }
-}
+message_verbs!(CheckResponse);
 
 #[cfg(feature = "serde")]
 impl serde::Serialize for CheckResponse<'_> {
@@ -588,26 +497,10 @@ impl serde::Serialize for CheckResponse<'_> {
     }
 }
 
-#[cfg(feature = "arbitrary")]
-impl<'a> arbitrary::Arbitrary<'a> for CheckResponse<'a> {
-    fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
-        let code = RetCode::from_code(u.arbitrary()?);
-        let mut r = match code {
-            RetCode::UpdateAvailable => Self::update(u.arbitrary()?),
-            RetCode::NoUpdate => Self::no_update(),
-            other => Self::failure(other).map_err(|_| arbitrary::Error::IncorrectFormat)?,
-        };
-        r.ret_message = u.arbitrary()?;
-        r.normal_period = u.arbitrary()?;
-        r.error_period = u.arbitrary()?;
-        r.extra = u.arbitrary()?;
-        Ok(r)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::DevId;
     use alloc::string::ToString;
 
     /// Without an offer, offer fields are kept as extra fields and written back where reading
@@ -651,10 +544,10 @@ mod tests {
     #[test]
     fn canonical_names_are_plain() {
         // The writer puts the names the messages define on the wire without encoding them.
-        let names = REQUEST_FIELDS
+        let names = RequestFields::NAMES
             .iter()
-            .chain(&RESPONSE_FIELDS)
-            .chain(&crate::report::REPORT_FIELDS);
+            .chain(&ResponseFields::NAMES)
+            .chain(&crate::report::ReportFields::NAMES);
         for name in names {
             assert!(
                 matches!(crate::form::encode(name), Cow::Borrowed(_)),
@@ -665,15 +558,17 @@ mod tests {
 
     #[test]
     fn strict_names() {
-        let err =
-            CheckRequest::parse_with_config(SPEC_EXAMPLE, &ParseConfig::strict()).unwrap_err();
-        assert_eq!(
-            err,
-            ParseError::MissingField {
-                field: "devFwVer",
-                offset: SPEC_EXAMPLE.len()
-            }
-        );
+        let err = CheckRequest::parse_with(SPEC_EXAMPLE, &ReadOptions::strict()).unwrap_err();
+        assert_eq!(*err.kind(), crate::ErrorKind::MissingField);
+        assert_eq!(err.offset(), SPEC_EXAMPLE.len());
+        assert_eq!(*err.location(), crate::Location::Field("devFwVer"));
+        // Lenient, the name matches and the quirk is recorded where the field starts.
+        let parsed = CheckRequest::parse_with(SPEC_EXAMPLE, &ReadOptions::lenient()).unwrap();
+        assert_eq!(parsed.warnings.len(), 1);
+        let w = &parsed.warnings[0];
+        assert_eq!(w.kind, crate::WarningKind::NameCase);
+        assert_eq!(w.offset, SPEC_EXAMPLE.find("devFWver").unwrap());
+        assert_eq!(w.location, crate::Location::Field("devFwVer"));
     }
 
     #[test]

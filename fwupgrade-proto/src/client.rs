@@ -213,8 +213,7 @@ enum State {
 /// The STB upgrade machine for one package (`Firmware` or `Application`).
 ///
 /// ```
-/// use fwupgrade_proto::client::{Action, Client, ClientConfig};
-/// use fwupgrade_proto::{CheckResponse, DevId, DeviceInfo, PkgId};
+/// use fwupgrade_proto::{Action, CheckResponse, Client, ClientConfig, DevId, DeviceInfo, PkgId};
 ///
 /// let device = DeviceInfo {
 ///     dev_manu_fact: "SEC".into(),

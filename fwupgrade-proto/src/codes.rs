@@ -6,7 +6,6 @@ use core::fmt;
 
 /// `pkgId`: which package the STB asks about.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub enum PkgId<'a> {
     /// `Firmware` (phase 4).
     Firmware,
@@ -65,7 +64,6 @@ macro_rules! int_enum {
     ) => {
         $(#[$meta])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        #[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
         pub enum $name {
             $( $(#[$vmeta])* $variant, )*
             /// Any other value, kept as sent. Build values with `from_code` so that a defined
@@ -107,6 +105,15 @@ macro_rules! int_enum {
         impl serde::Serialize for $name {
             fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
                 s.serialize_u32(self.code())
+            }
+        }
+
+        /// A generator for fuzzing: any code, classified, so a defined code is never `Other`.
+        #[cfg(feature = "arbitrary")]
+        #[doc(hidden)]
+        impl<'a> arbitrary::Arbitrary<'a> for $name {
+            fn arbitrary(u: &mut arbitrary::Unstructured<'a>) -> arbitrary::Result<Self> {
+                Ok(Self::from_code(u.arbitrary()?))
             }
         }
     };
@@ -209,7 +216,6 @@ pub enum Assignment {
 ///
 /// Any integer is kept; [`ResultCode::group`] and [`ResultCode::assignment`] classify it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct ResultCode(pub u32);
 
 impl ResultCode {

@@ -8,7 +8,6 @@ use crate::error::InvalidValue;
 
 /// `devId`: the STB's MAC address, written as 17 upper-case characters, `12:34:56:78:9A:BC`.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct DevId(pub [u8; 6]);
 
 fn hex(b: u8) -> Option<u8> {
@@ -88,6 +87,30 @@ impl DevId {
     }
 }
 
+/// `devId` text on the stack, so writing does not allocate.
+pub(crate) struct DevIdStr([u8; 17]);
+
+impl DevIdStr {
+    pub(crate) fn new(id: DevId) -> Self {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        let mut out = [b':'; 17];
+        for (i, byte) in id.0.into_iter().enumerate() {
+            if let Some([hi, lo]) = out
+                .get_mut(i * 3..i * 3 + 2)
+                .and_then(|s| <&mut [u8; 2]>::try_from(s).ok())
+            {
+                *hi = HEX[usize::from(byte >> 4)];
+                *lo = HEX[usize::from(byte & 0xF)];
+            }
+        }
+        Self(out)
+    }
+
+    pub(crate) fn as_str(&self) -> &str {
+        core::str::from_utf8(&self.0).unwrap_or_default()
+    }
+}
+
 /// 12 upper-case hex digits on the stack (see [`DevId::to_serial`]).
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct MacSerial([u8; 12]);
@@ -155,7 +178,6 @@ impl serde::Serialize for DevId {
 /// The STB's identity as both the check request and the result report carry it.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct DeviceInfo<'a> {
     /// `devManuFact`: manufacturer.
     #[cfg_attr(feature = "serde", serde(rename = "devManuFact"))]

@@ -1,7 +1,7 @@
 //! Errors of parsing a form and of building values.
 
-use alloc::borrow::Cow;
-use alloc::string::{String, ToString};
+use alloc::boxed::Box;
+use alloc::string::String;
 use core::fmt;
 
 /// Most bytes of a field name as sent that an error keeps: enough to recognise the name, too
@@ -22,19 +22,19 @@ fn cut(text: &str) -> (&str, bool) {
 
 /// What an error keeps of a field name as sent: its first [`EXCERPT_BYTES`] bytes, `…` where
 /// it was cut.
-pub(crate) fn excerpt(text: &str) -> Cow<'static, str> {
+pub(crate) fn excerpt(text: &str) -> String {
     let (kept, was_cut) = cut(text);
     let mut out = String::with_capacity(kept.len() + 3);
     out.push_str(kept);
     if was_cut {
         out.push('…');
     }
-    Cow::Owned(out)
+    out
 }
 
 /// [`excerpt`] of the readable start of a raw name that does not decode: its longest UTF-8
 /// prefix, `…` marking whatever follows.
-pub(crate) fn excerpt_bytes(raw: &[u8]) -> Cow<'static, str> {
+pub(crate) fn excerpt_bytes(raw: &[u8]) -> String {
     // Only the first bytes can be kept, so only they are validated.
     let head = raw
         .get(..raw.len().min(EXCERPT_BYTES + 1))
@@ -46,7 +46,7 @@ pub(crate) fn excerpt_bytes(raw: &[u8]) -> Cow<'static, str> {
     };
     let mut out = excerpt(valid);
     if valid.len() < raw.len() && !out.ends_with('…') {
-        out.to_mut().push('…');
+        out.push('…');
     }
     out
 }
@@ -69,180 +69,212 @@ impl fmt::Display for Quoted<'_> {
     }
 }
 
-/// Why a form message could not be parsed.
+/// Why a form message could not be parsed: what went wrong ([`ErrorKind`]), where in the
+/// input ([`offset`](Self::offset), bytes from the start) and in which field
+/// ([`Location`]).
 ///
-/// It displays as `<message> at byte <offset> (<where>)`, the form the workspace's other
-/// codecs use, for example `bad percent escape at byte 29 (devModel)`. `<where>` is the field:
-/// its canonical name for fields the message defines (`devFwVer` even when the input spelled
-/// it `devFWver`), the name as sent for others; or `form` for the form as a whole (its size,
-/// its number of fields). Byte offsets count from the start of the input; a missing field is
-/// reported where it was expected at the latest, the end of the input.
+/// It displays as `<message> at byte <offset> (<location>)`, the form the workspace's other
+/// codecs use, for example `bad percent escape at byte 29 (devModel)`. The location is the
+/// field: its canonical name for fields the message defines (`devFwVer` even when the input
+/// spelled it `devFWver`), the name as sent for others; or `form` for the form as a whole
+/// (its size, its number of fields). A missing field is reported where it was expected at the
+/// latest, the end of the input.
 ///
 /// A field name as sent is kept to its first 64 bytes (cut on a character boundary, `…` where
 /// cut), and `Display` escapes it as Rust's `str::escape_debug` does, so the message is one
 /// short line whatever the input holds.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ParseError {
-    /// The input is larger than [`Limits::max_input_len`](crate::Limits::max_input_len).
-    InputTooLarge {
-        /// Size of the input handed to the parser, in bytes. A caller that reads at most one
-        /// byte more than the limit hands over that much, so this is a lower bound of the
-        /// size sent, and the message does not show it.
-        size: usize,
-        /// The limit; the error points at the first byte past it.
-        limit: usize,
-    },
-    /// The input has more fields than [`Limits::max_fields`](crate::Limits::max_fields).
-    TooManyFields {
-        /// The limit.
-        limit: usize,
-        /// Offset of the first field over the limit.
-        offset: usize,
-    },
-    /// A field name or value is longer than
-    /// [`Limits::max_value_len`](crate::Limits::max_value_len).
-    ValueTooLong {
-        /// The field (an excerpt of the name when the name itself is too long).
-        field: Cow<'static, str>,
-        /// Offset of the name or value that is too long.
-        offset: usize,
-        /// Its length in bytes.
-        len: usize,
-        /// The limit.
-        limit: usize,
-    },
-    /// A `%` is not followed by two hex digits.
-    BadEscape {
-        /// The field (an excerpt of the raw name when the bad escape is in the name).
-        field: Cow<'static, str>,
-        /// Offset of the `%`.
-        offset: usize,
-    },
-    /// A name or value does not decode to UTF-8.
-    InvalidUtf8 {
-        /// The field (an excerpt of the readable start of the raw name when the name itself is
-        /// not UTF-8).
-        field: Cow<'static, str>,
-        /// Offset of the first byte, or `%` escape, of the sequence that is not UTF-8.
-        offset: usize,
-    },
-    /// A mandatory field is absent.
-    MissingField {
-        /// The canonical field name.
-        field: &'static str,
-        /// Where the field was expected at the latest: the end of the input (its length).
-        offset: usize,
-    },
-    /// A field the message defines appears twice.
-    DuplicateField {
-        /// The canonical field name.
-        field: &'static str,
-        /// Offset of the second occurrence.
-        offset: usize,
-    },
-    /// An `int` field is not a decimal number that fits its type.
-    InvalidInt {
-        /// The canonical field name.
-        field: &'static str,
-        /// Offset of the value.
-        offset: usize,
-    },
-    /// `devId` is not a MAC address written as 17 upper-case characters, `12:34:56:78:9A:BC`.
-    InvalidDevId {
-        /// The canonical field name (`devId`).
-        field: &'static str,
-        /// Offset of the value.
-        offset: usize,
-    },
+pub struct ParseError {
+    kind: ErrorKind,
+    offset: usize,
+    location: Location,
 }
 
 impl ParseError {
-    /// The field the error is about, if it concerns one field: its canonical name, or an
-    /// excerpt of the name as sent (unescaped: escape it before showing it).
-    pub fn field(&self) -> Option<&str> {
-        match self {
-            Self::InputTooLarge { .. } | Self::TooManyFields { .. } => None,
-            Self::ValueTooLong { field, .. }
-            | Self::BadEscape { field, .. }
-            | Self::InvalidUtf8 { field, .. } => Some(field),
-            Self::MissingField { field, .. }
-            | Self::DuplicateField { field, .. }
-            | Self::InvalidInt { field, .. }
-            | Self::InvalidDevId { field, .. } => Some(field),
+    pub(crate) fn new(kind: ErrorKind, offset: usize, location: Location) -> Self {
+        Self {
+            kind,
+            offset,
+            location,
         }
+    }
+
+    /// What went wrong.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.kind
     }
 
     /// The byte offset in the input the error points at.
     pub fn offset(&self) -> usize {
-        match self {
-            Self::InputTooLarge { limit, .. } => *limit,
-            Self::TooManyFields { offset, .. }
-            | Self::ValueTooLong { offset, .. }
-            | Self::BadEscape { offset, .. }
-            | Self::InvalidUtf8 { offset, .. }
-            | Self::MissingField { offset, .. }
-            | Self::DuplicateField { offset, .. }
-            | Self::InvalidInt { offset, .. }
-            | Self::InvalidDevId { offset, .. } => *offset,
-        }
+        self.offset
     }
 
-    /// Whether a limit of [`Limits`](crate::Limits) was hit.
-    pub fn is_limit(&self) -> bool {
-        matches!(
-            self,
-            Self::InputTooLarge { .. } | Self::TooManyFields { .. } | Self::ValueTooLong { .. }
-        )
-    }
-
-    /// The message without the position, e.g. `missing mandatory field`.
-    pub fn message(&self) -> String {
-        Message(self).to_string()
-    }
-}
-
-/// What [`ParseError::message`] says.
-struct Message<'e>(&'e ParseError);
-
-impl fmt::Display for Message<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self.0 {
-            ParseError::InputTooLarge { limit, .. } => {
-                write!(f, "limit exceeded: max_input_len is {limit}")
-            }
-            ParseError::TooManyFields { limit, .. } => {
-                write!(f, "limit exceeded: max_fields is {limit}")
-            }
-            ParseError::ValueTooLong { len, limit, .. } => {
-                write!(
-                    f,
-                    "limit exceeded: max_value_len is {limit}, found {len} bytes"
-                )
-            }
-            ParseError::BadEscape { .. } => f.write_str("bad percent escape"),
-            ParseError::InvalidUtf8 { .. } => f.write_str("invalid utf-8"),
-            ParseError::MissingField { .. } => f.write_str("missing mandatory field"),
-            ParseError::DuplicateField { .. } => f.write_str("duplicate field"),
-            ParseError::InvalidInt { .. } => f.write_str("expected a decimal integer"),
-            ParseError::InvalidDevId { .. } => f.write_str(
-                "expected a MAC address as 17 upper-case characters like `12:34:56:78:9A:BC`",
-            ),
-        }
+    /// The field the error is about, or the whole form.
+    pub fn location(&self) -> &Location {
+        &self.location
     }
 }
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} at byte {} (", Message(self), self.offset())?;
-        match self.field() {
-            Some(field) => write!(f, "{})", Quoted(field)),
-            None => f.write_str("form)"),
-        }
+        write!(
+            f,
+            "{} at byte {} ({})",
+            self.kind, self.offset, self.location
+        )
     }
 }
 
 impl core::error::Error for ParseError {}
+
+/// The conditions a [`ParseError`] reports; `Display` is the message alone, e.g.
+/// `missing mandatory field`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// A bound of [`Limits`](crate::Limits) was hit: the input size (the error points at the
+    /// first byte past it), the number of fields (at the first field over it) or the length of
+    /// a raw name or value (at that name or value).
+    #[error("limit exceeded: {} is {max}", limit.name())]
+    LimitExceeded {
+        /// Which limit.
+        limit: Limit,
+        /// Its value.
+        max: usize,
+    },
+    /// A `%` is not followed by two hex digits.
+    #[error("bad percent escape")]
+    BadEscape,
+    /// A name or value does not decode to UTF-8.
+    #[error("invalid utf-8")]
+    InvalidUtf8,
+    /// A mandatory field is absent.
+    #[error("missing mandatory field")]
+    MissingField,
+    /// A field the message defines appears twice.
+    #[error("duplicate field")]
+    DuplicateField,
+    /// An `int` field is not a decimal number that fits its type.
+    #[error("expected a decimal integer")]
+    InvalidInt,
+    /// `devId` is not a MAC address written as 17 upper-case characters, `12:34:56:78:9A:BC`.
+    #[error("expected a MAC address as 17 upper-case characters like `12:34:56:78:9A:BC`")]
+    InvalidDevId,
+    /// A quirk the lenient reader tolerates, refused because the options are strict.
+    #[error("{0} (rejected in strict mode)")]
+    Strict(WarningKind),
+}
+
+/// A field of [`Limits`](crate::Limits), as [`ErrorKind::LimitExceeded`] names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Limit {
+    /// [`Limits::max_input_bytes`](crate::Limits::max_input_bytes).
+    InputBytes,
+    /// [`Limits::max_fields`](crate::Limits::max_fields).
+    Fields,
+    /// [`Limits::max_value_bytes`](crate::Limits::max_value_bytes).
+    ValueBytes,
+}
+
+impl Limit {
+    /// The field's name as written in [`Limits`](crate::Limits), e.g. `max_input_bytes`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            Self::InputBytes => "max_input_bytes",
+            Self::Fields => "max_fields",
+            Self::ValueBytes => "max_value_bytes",
+        }
+    }
+}
+
+impl fmt::Display for Limit {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Where in the form an error or a warning is.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Location {
+    /// A field the message defines, by its canonical name (`devFwVer`, however the input
+    /// spelled it).
+    Field(&'static str),
+    /// A field the message does not define, by its name as sent (decoded when it decodes,
+    /// else raw), kept to its first 64 bytes with `…` where cut. It is hostile input:
+    /// `Display` escapes it as `str::escape_debug` does.
+    Other(Box<str>),
+    /// The form as a whole: its size, its number of fields, its separators.
+    Form,
+}
+
+impl Location {
+    /// The field's name: canonical, or as sent (unescaped: escape it before showing it);
+    /// `None` for the whole form.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            Self::Field(name) => Some(name),
+            Self::Other(name) => Some(name),
+            Self::Form => None,
+        }
+    }
+}
+
+impl fmt::Display for Location {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Field(name) => f.write_str(name),
+            Self::Other(name) => fmt::Display::fmt(&Quoted(name), f),
+            Self::Form => f.write_str("form"),
+        }
+    }
+}
+
+/// A quirk the lenient reader accepted, and where: the reader records one each time it uses a
+/// tolerance, so a caller can log or count what its peers send.
+///
+/// It displays as errors do: `<kind> at byte <offset> (<location>)`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub struct Warning {
+    /// Byte offset in the input.
+    pub offset: usize,
+    /// The field, or the whole form.
+    pub location: Location,
+    /// What was accepted.
+    pub kind: WarningKind,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at byte {} ({})",
+            self.kind, self.offset, self.location
+        )
+    }
+}
+
+/// The quirks the lenient reader accepts, each recorded as a [`Warning`]; strict reading
+/// refuses them ([`ErrorKind::Strict`]), or, for a name in another case, does not match it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// A defined field's name in another case, e.g. `devFWver` in the standard's own example
+    /// (a **Decision** of the spec: names match case-insensitively). Strict reading keeps such
+    /// a field as one the message does not define.
+    #[error("field name in another case")]
+    NameCase,
+    /// An empty pair: `&&`, or a `&` at either end. Skipped.
+    #[error("empty pair")]
+    EmptyPair,
+    /// A pair without `=`: read as a field with an empty value.
+    #[error("field without `=`")]
+    NoEquals,
+}
 
 /// A value given to a constructor is not valid for its field.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -1,55 +1,145 @@
-//! `application/x-www-form-urlencoded`: the percent codec, raw fields and the field collector
-//! the three messages share.
+//! `application/x-www-form-urlencoded`: the percent codec, raw fields, the reading options,
+//! and the field tables and collector the three messages share.
 //!
 //! The codec is written here rather than taken from a crate: the common ones
 //! (`form_urlencoded`, `serde_urlencoded`) need `std`, and `percent-encoding` neither treats
 //! `+` as a space nor reports where a bad escape is. What is needed is small: split on `&` and
-//! `=`, turn `+` into a space, decode `%XX`, and borrow whenever nothing changes.
+//! `=`, turn `+` into a space, decode `%XX`, and borrow whenever nothing changes. A nom
+//! version of the splitter was measured against this one (see the crate README, "Why a hand
+//! parser").
 
 use alloc::borrow::Cow;
+use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::convert::Infallible;
 use core::fmt;
 
-use crate::error::{ParseError, excerpt, excerpt_bytes};
+use crate::device::DevId;
+use crate::error::{
+    ErrorKind, Limit, Location, ParseError, Warning, WarningKind, excerpt, excerpt_bytes,
+};
 use crate::limits::Limits;
 
-/// How lenient the parser is.
+/// How to read a form: lenient (the default) or strict, and the limits.
 ///
-/// The default is lenient where the spec records a quirk; [`ParseConfig::strict`] turns every
-/// tolerance off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// Lenient reading accepts these quirks and records each as a [`Warning`]
+/// ([`parse_with`](crate::CheckRequest::parse_with) returns them):
+///
+/// - a defined field's name in another case ([`WarningKind::NameCase`]): the standard's own
+///   example request spells `devFwVer` as `devFWver`, and the spec's **Decision** is to match
+///   names case-insensitively;
+/// - empty pairs (`a=1&&b=2`, a `&` at either end; [`WarningKind::EmptyPair`]), skipped as
+///   the WHATWG form parser skips them;
+/// - a pair without `=` ([`WarningKind::NoEquals`]), a field with an empty value as the
+///   WHATWG form parser reads it.
+///
+/// [`ReadOptions::strict`] turns every tolerance off: a name in another case is then a field
+/// the message does not define (so the mandatory field it meant is missing), and the other
+/// quirks are refused with [`ErrorKind::Strict`]. Strict reading accepts everything the
+/// writer writes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
-pub struct ParseConfig {
+pub struct ReadOptions {
+    /// Refuse every tolerated quirk.
+    pub strict: bool,
     /// The bounds on the input.
     pub limits: Limits,
-    /// Match field names ASCII-case-insensitively (default `true`). The standard's own example
-    /// request spells `devFwVer` as `devFWver`; with `false` such a field is kept as an unknown
-    /// field and the mandatory field is then missing.
-    pub ignore_name_case: bool,
 }
 
-impl ParseConfig {
-    /// Every tolerance off: field names must match exactly.
+impl ReadOptions {
+    /// Lenient reading with the default limits (the same as `default()`).
+    #[must_use]
+    pub const fn lenient() -> Self {
+        Self {
+            strict: false,
+            limits: Limits::DEFAULT,
+        }
+    }
+
+    /// Strict reading with the default limits.
+    #[must_use]
     pub const fn strict() -> Self {
         Self {
+            strict: true,
             limits: Limits::DEFAULT,
-            ignore_name_case: false,
         }
     }
 
-    /// The default configuration with other limits.
-    pub const fn with_limits(limits: Limits) -> Self {
-        Self {
-            limits,
-            ignore_name_case: true,
-        }
+    /// These options with other limits.
+    #[must_use]
+    pub const fn with_limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
     }
 }
 
-impl Default for ParseConfig {
-    fn default() -> Self {
-        Self::with_limits(Limits::DEFAULT)
+/// A parsed message with the warnings the lenient reader recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Parsed<T> {
+    /// What was parsed.
+    pub value: T,
+    /// The quirks that were accepted, in input order, up to
+    /// [`Limits::max_warnings`](crate::Limits::max_warnings).
+    pub warnings: Vec<Warning>,
+    /// How many more quirks were accepted than `warnings` holds: past the cap they are
+    /// counted, not recorded, so none goes unseen.
+    pub dropped_warnings: usize,
+}
+
+/// Where the reader puts the warnings: nowhere for `parse`, a capped list for `parse_with`.
+pub(crate) struct Warnings {
+    list: Vec<Warning>,
+    dropped: usize,
+    max: usize,
+    record: bool,
+}
+
+impl Warnings {
+    /// Records nothing: `parse` has nowhere to return warnings.
+    pub(crate) const fn ignore() -> Self {
+        Self {
+            list: Vec::new(),
+            dropped: 0,
+            max: 0,
+            record: false,
+        }
+    }
+
+    /// Records up to `max`, counting the others.
+    pub(crate) const fn record(max: usize) -> Self {
+        Self {
+            list: Vec::new(),
+            dropped: 0,
+            max,
+            record: true,
+        }
+    }
+
+    #[cold]
+    fn add(&mut self, offset: usize, location: Location, kind: WarningKind) {
+        if !self.record {
+            return;
+        }
+        if self.list.len() < self.max {
+            self.list.push(Warning {
+                offset,
+                location,
+                kind,
+            });
+        } else {
+            self.dropped += 1;
+        }
+    }
+
+    /// The parsed value with the warnings recorded while reading it.
+    pub(crate) fn finish<T>(self, value: T) -> Parsed<T> {
+        Parsed {
+            value,
+            warnings: self.list,
+            dropped_warnings: self.dropped,
+        }
     }
 }
 
@@ -73,7 +163,6 @@ impl Default for ParseConfig {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Field<'a> {
     /// The decoded name.
     pub name: Cow<'a, str>,
@@ -106,7 +195,6 @@ const REDACTED: &str = "<redacted>";
 /// `Secret(<redacted>)` and it serializes as `"<redacted>"`; call [`Secret::expose`] to use
 /// it.
 #[derive(Clone, PartialEq, Eq, Hash, Default)]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Secret<'a>(Cow<'a, str>);
 
 impl<'a> Secret<'a> {
@@ -141,8 +229,7 @@ impl serde::Serialize for Secret<'_> {
 
 /// Why [`decode`] failed, and where (offset into the bytes given).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum DecodeError {
+pub(crate) enum DecodeError {
     /// A `%` at this offset is not followed by two hex digits.
     BadEscape(usize),
     /// The decoded bytes are not UTF-8; the offset is where the bad sequence starts in the
@@ -167,7 +254,7 @@ fn hex_val(b: u8) -> Option<u8> {
 ///
 /// [`DecodeError::BadEscape`] for a `%` not followed by two hex digits,
 /// [`DecodeError::InvalidUtf8`] when the decoded bytes are not UTF-8.
-pub fn decode(raw: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
+pub(crate) fn decode(raw: &[u8]) -> Result<Cow<'_, str>, DecodeError> {
     let Some(first) = raw.iter().position(|&b| b == b'%' || b == b'+') else {
         return core::str::from_utf8(raw)
             .map(Cow::Borrowed)
@@ -221,14 +308,68 @@ static PLAIN: [bool; 256] = {
     table
 };
 
+/// Where a message is written: bytes appended to a `Vec`, a `fmt::Formatter` for `Display`,
+/// an `io::Write` for `write_to`. Everything written is ASCII or the UTF-8 of a `str`.
+pub(crate) trait Sink {
+    /// What writing can fail with: nothing for a `Vec`.
+    type Error;
+    fn put(&mut self, s: &str) -> Result<(), Self::Error>;
+}
+
+impl Sink for Vec<u8> {
+    type Error = Infallible;
+    #[inline]
+    fn put(&mut self, s: &str) -> Result<(), Infallible> {
+        self.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+impl Sink for fmt::Formatter<'_> {
+    type Error = fmt::Error;
+    fn put(&mut self, s: &str) -> fmt::Result {
+        self.write_str(s)
+    }
+}
+
+/// An `io::Write` as a [`Sink`]: each piece is written as it comes, so an unbuffered writer
+/// should be wrapped in a `BufWriter` by the caller.
+#[cfg(feature = "std")]
+pub(crate) struct IoSink<'w, W: std::io::Write + ?Sized>(pub(crate) &'w mut W);
+
+#[cfg(feature = "std")]
+impl<W: std::io::Write + ?Sized> Sink for IoSink<'_, W> {
+    type Error = std::io::Error;
+    fn put(&mut self, s: &str) -> std::io::Result<()> {
+        self.0.write_all(s.as_bytes())
+    }
+}
+
+/// `%00%01...%FF`: the escape of byte `b` is `ESCAPES[3 * b..3 * b + 3]`, so an escape is
+/// one slice rather than three writes.
+const ESCAPES: &str = {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    const BYTES: [u8; 768] = {
+        let mut out = [0u8; 768];
+        let mut b = 0;
+        while b < 256 {
+            out[3 * b] = b'%';
+            out[3 * b + 1] = HEX[b >> 4];
+            out[3 * b + 2] = HEX[b & 0xF];
+            b += 1;
+        }
+        out
+    };
+    match core::str::from_utf8(&BYTES) {
+        Ok(s) => s,
+        // Unreachable: the table is ASCII; an empty table would only make escapes empty.
+        Err(_) => "",
+    }
+};
+
 /// Writes `s` form-encoded: a space as `+`, every byte that is not plain as `%XX` (upper-case
 /// hex).
-///
-/// # Errors
-///
-/// Only those of `out`.
-pub fn encode_to(s: &str, out: &mut (impl fmt::Write + ?Sized)) -> fmt::Result {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+pub(crate) fn encode_to<S: Sink + ?Sized>(s: &str, out: &mut S) -> Result<(), S::Error> {
     let bytes = s.as_bytes();
     let mut start = 0;
     for (i, &b) in bytes.iter().enumerate() {
@@ -236,85 +377,98 @@ pub fn encode_to(s: &str, out: &mut (impl fmt::Write + ?Sized)) -> fmt::Result {
             continue;
         }
         // `start..i` holds only ASCII, so it is a char boundary.
-        out.write_str(s.get(start..i).unwrap_or_default())?;
+        out.put(s.get(start..i).unwrap_or_default())?;
         if b == b' ' {
-            out.write_char('+')?;
+            out.put("+")?;
         } else {
-            out.write_char('%')?;
-            out.write_char(char::from(HEX[usize::from(b >> 4)]))?;
-            out.write_char(char::from(HEX[usize::from(b & 0xF)]))?;
+            let at = 3 * usize::from(b);
+            out.put(ESCAPES.get(at..at + 3).unwrap_or_default())?;
         }
         start = i + 1;
     }
-    out.write_str(s.get(start..).unwrap_or_default())
+    out.put(s.get(start..).unwrap_or_default())
 }
 
 /// `s` form-encoded, borrowed when nothing needs escaping.
-pub fn encode(s: &str) -> Cow<'_, str> {
+#[cfg(test)]
+pub(crate) fn encode(s: &str) -> Cow<'_, str> {
     if s.bytes().all(|b| PLAIN[usize::from(b)]) {
         Cow::Borrowed(s)
     } else {
-        let mut out = String::with_capacity(s.len() + 8);
-        // Writing into a String cannot fail.
-        let _ = encode_to(s, &mut out);
-        Cow::Owned(out)
+        let mut out = Vec::with_capacity(s.len() + 8);
+        let Ok(()) = encode_to(s, &mut out);
+        Cow::Owned(String::from_utf8(out).unwrap_or_default())
+    }
+}
+
+/// How the field table writes one field's value (`Absent` writes nothing).
+pub(crate) enum Out<'v> {
+    /// Text, form-encoded.
+    Text(&'v str),
+    /// A decimal number.
+    Int(u64),
+    /// A `devId`, plain by construction.
+    DevId(DevId),
+    /// An optional field that has no value.
+    Absent,
+}
+
+impl<'v> Out<'v> {
+    /// Text when there is some.
+    pub(crate) fn opt(value: Option<&'v str>) -> Self {
+        value.map_or(Self::Absent, Self::Text)
+    }
+
+    /// A number when there is one.
+    pub(crate) fn opt_int(value: Option<u64>) -> Self {
+        value.map_or(Self::Absent, Self::Int)
     }
 }
 
 /// Writes the `&`-separated fields of a message.
-pub(crate) struct FormWriter<'w, W: fmt::Write + ?Sized> {
-    out: &'w mut W,
+pub(crate) struct FormWriter<'w, S: Sink + ?Sized> {
+    out: &'w mut S,
     first: bool,
 }
 
-impl<'w, W: fmt::Write + ?Sized> FormWriter<'w, W> {
-    pub(crate) fn new(out: &'w mut W) -> Self {
+impl<'w, S: Sink + ?Sized> FormWriter<'w, S> {
+    pub(crate) fn new(out: &'w mut S) -> Self {
         Self { out, first: true }
     }
 
     /// A field the message defines. Its canonical name is plain (a test checks every one),
     /// so it is written without encoding.
-    pub(crate) fn field(&mut self, name: &'static str, value: &str) -> fmt::Result {
-        self.name(name)?;
-        encode_to(value, self.out)
+    #[inline]
+    pub(crate) fn out(&mut self, name: &'static str, value: Out<'_>) -> Result<(), S::Error> {
+        match value {
+            Out::Absent => Ok(()),
+            Out::Text(text) => {
+                self.name(name)?;
+                encode_to(text, self.out)
+            }
+            Out::Int(v) => {
+                self.name(name)?;
+                self.out.put(itoa_buf(v).as_str())
+            }
+            Out::DevId(id) => {
+                self.name(name)?;
+                self.out.put(crate::device::DevIdStr::new(id).as_str())
+            }
+        }
     }
 
-    /// A defined field whose value is plain by construction (digits, a `devId`).
-    pub(crate) fn plain(&mut self, name: &'static str, value: &str) -> fmt::Result {
-        self.name(name)?;
-        self.out.write_str(value)
-    }
-
-    fn separator(&mut self) -> fmt::Result {
+    fn separator(&mut self) -> Result<(), S::Error> {
         if !self.first {
-            self.out.write_char('&')?;
+            self.out.put("&")?;
         }
         self.first = false;
         Ok(())
     }
 
-    fn name(&mut self, name: &'static str) -> fmt::Result {
+    fn name(&mut self, name: &'static str) -> Result<(), S::Error> {
         self.separator()?;
-        self.out.write_str(name)?;
-        self.out.write_char('=')
-    }
-
-    pub(crate) fn opt(&mut self, name: &'static str, value: Option<&str>) -> fmt::Result {
-        match value {
-            Some(v) => self.field(name, v),
-            None => Ok(()),
-        }
-    }
-
-    pub(crate) fn int(&mut self, name: &'static str, value: u64) -> fmt::Result {
-        self.plain(name, itoa_buf(value).as_str())
-    }
-
-    pub(crate) fn opt_int(&mut self, name: &'static str, value: Option<u64>) -> fmt::Result {
-        match value {
-            Some(v) => self.int(name, v),
-            None => Ok(()),
-        }
+        self.out.put(name)?;
+        self.out.put("=")
     }
 
     /// Writes the extra fields that bear one of `names` (in any case) under that name, in
@@ -323,10 +477,10 @@ impl<'w, W: fmt::Write + ?Sized> FormWriter<'w, W> {
         &mut self,
         extra: &[Field<'_>],
         names: &[&'static str],
-    ) -> fmt::Result {
+    ) -> Result<(), S::Error> {
         for &name in names {
             for f in extra.iter().filter(|f| f.name.eq_ignore_ascii_case(name)) {
-                self.field(name, f.value.expose())?;
+                self.out(name, Out::Text(f.value.expose()))?;
             }
         }
         Ok(())
@@ -334,12 +488,12 @@ impl<'w, W: fmt::Write + ?Sized> FormWriter<'w, W> {
 
     /// Writes the unknown fields, skipping any whose name the message writes itself (so the
     /// output never has a duplicate).
-    pub(crate) fn extra(&mut self, extra: &[Field<'_>], written: &[&str]) -> fmt::Result {
+    pub(crate) fn extra(&mut self, extra: &[Field<'_>], written: &[&str]) -> Result<(), S::Error> {
         for f in extra {
             if !written.iter().any(|w| w.eq_ignore_ascii_case(&f.name)) {
                 self.separator()?;
                 encode_to(&f.name, self.out)?;
-                self.out.write_char('=')?;
+                self.out.put("=")?;
                 encode_to(f.value.expose(), self.out)?;
             }
         }
@@ -376,16 +530,176 @@ pub(crate) fn itoa_buf(mut v: u64) -> NumBuf {
     NumBuf { buf, start }
 }
 
-/// One defined field's decoded value and where its value starts.
-pub(crate) type Slot<'a> = Option<(Cow<'a, str>, usize)>;
+/// A field of a message's table: its canonical name and its place in the table, so reading
+/// and writing refer to it by name ([`form_table!`]).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FieldId {
+    pub(crate) name: &'static str,
+    index: usize,
+}
 
-/// The fields of one message, sorted into the defined ones (by index into the message's name
-/// table) and the others.
+impl FieldId {
+    /// The field `name` of `names`; a name not in the table fails to compile (the constant
+    /// that names the field cannot be evaluated).
+    // Only ever evaluated in a constant (`form_table!`), so the panic is a compile error,
+    // never a run-time one.
+    #[allow(clippy::panic)]
+    pub(crate) const fn new(names: &[&'static str], name: &'static str) -> Self {
+        let mut i = 0;
+        while i < names.len() {
+            if const_eq(names[i], name) {
+                return Self { name, index: i };
+            }
+            i += 1;
+        }
+        panic!("a field table names a field it does not hold")
+    }
+}
+
+const fn const_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Declares a message's field table: each field's Rust name, canonical (wire) name, and how
+/// the message writes it, in the standard's order. It generates
+///
+/// - `$table`, a struct with one [`FieldId`] per field, and the constant `$ids` of it, so
+///   that reading takes a field by name (`c.text(REQUEST.dev_model)`);
+/// - `$table::NAMES`, the canonical names in order, which the collector matches input names
+///   against and which name fields in errors;
+/// - `$msg::write_fields`, which writes the defined fields in table order.
+///
+/// Reading and writing thus share one list of names, and the order of the wire form is the
+/// order of the table.
+macro_rules! form_table {
+    (
+        $(#[$meta:meta])*
+        $table:ident, $ids:ident for $msg:ident as $m:ident {
+            $( $field:ident = $wire:literal => $write:expr, )*
+        }
+    ) => {
+        $(#[$meta])*
+        pub(crate) struct $table {
+            $( pub(crate) $field: crate::form::FieldId, )*
+        }
+
+        impl $table {
+            /// How many fields the message defines.
+            pub(crate) const LEN: usize = [$($wire),*].len();
+            /// The canonical names, in the standard's order.
+            pub(crate) const NAMES: [&'static str; Self::LEN] = [$($wire),*];
+        }
+
+        $(#[$meta])*
+        pub(crate) const $ids: $table = $table {
+            $( $field: crate::form::FieldId::new(&$table::NAMES, $wire), )*
+        };
+
+        impl $msg<'_> {
+            /// Writes the fields the message defines, in table order.
+            fn write_fields<S: crate::form::Sink + ?Sized>(
+                &self,
+                w: &mut crate::form::FormWriter<'_, S>,
+            ) -> Result<(), S::Error> {
+                let $m = self;
+                $( w.out($wire, $write)?; )*
+                Ok(())
+            }
+        }
+    };
+}
+pub(crate) use form_table;
+
+/// The verbs every message offers, with one meaning each (docs/STYLE.md, "API shape"): the
+/// message provides `read` (the fields to a value) and `write_sink` (the value to a sink).
+macro_rules! message_verbs {
+    ($msg:ident) => {
+        impl<'a> $msg<'a> {
+            /// Parses a whole form body: lenient, with the default [`Limits`](crate::Limits).
+            ///
+            /// # Errors
+            ///
+            /// A [`ParseError`](crate::ParseError) naming the field: bad escape, invalid
+            /// UTF-8, duplicate, missing or mistyped field, malformed `devId`, or a limit hit.
+            pub fn parse<I: AsRef<[u8]> + ?Sized>(input: &'a I) -> Result<Self, crate::ParseError> {
+                Self::read(
+                    input.as_ref(),
+                    &crate::ReadOptions::lenient(),
+                    &mut crate::form::Warnings::ignore(),
+                )
+            }
+
+            /// Parses a whole form body with other options, and returns the warnings the
+            /// lenient reader recorded (none when `opts` is strict: it refuses the quirks).
+            ///
+            /// # Errors
+            ///
+            /// As [`parse`](Self::parse), and with strict options
+            /// [`ErrorKind::Strict`](crate::ErrorKind::Strict) for a quirk.
+            pub fn parse_with<I: AsRef<[u8]> + ?Sized>(
+                input: &'a I,
+                opts: &crate::ReadOptions,
+            ) -> Result<crate::Parsed<Self>, crate::ParseError> {
+                let mut warnings = crate::form::Warnings::record(opts.limits.max_warnings);
+                let value = Self::read(input.as_ref(), opts, &mut warnings)?;
+                Ok(warnings.finish(value))
+            }
+
+            /// Appends the form body to `out`: canonical names in the standard's order, then
+            /// the extra fields.
+            pub fn write_into(&self, out: &mut alloc::vec::Vec<u8>) {
+                let Ok(()) = self.write_sink(out);
+            }
+
+            /// The form body as bytes (what [`write_into`](Self::write_into) appends).
+            pub fn to_vec(&self) -> alloc::vec::Vec<u8> {
+                let mut out = alloc::vec::Vec::with_capacity(256);
+                self.write_into(&mut out);
+                out
+            }
+
+            /// Streams the form body to `out`, piece by piece: wrap an unbuffered writer in a
+            /// `std::io::BufWriter`.
+            ///
+            /// # Errors
+            ///
+            /// Only those of `out`.
+            #[cfg(feature = "std")]
+            pub fn write_to(&self, out: &mut impl std::io::Write) -> std::io::Result<()> {
+                self.write_sink(&mut crate::form::IoSink(out))
+            }
+        }
+
+        impl core::fmt::Display for $msg<'_> {
+            /// The form body, as [`write_into`](Self::write_into) writes it.
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                self.write_sink(f)
+            }
+        }
+    };
+}
+pub(crate) use message_verbs;
+
+/// One defined field's decoded value and where its value starts.
+type Slot<'a> = Option<(Cow<'a, str>, usize)>;
+
+/// The fields of one message, sorted into the defined ones (in table order) and the others.
 pub(crate) struct Collected<'a, const N: usize> {
-    pub(crate) slots: [Slot<'a>; N],
+    slots: [Slot<'a>; N],
     pub(crate) extra: Vec<Field<'a>>,
     /// The message's canonical names, to name fields in errors.
-    pub(crate) names: &'static [&'static str; N],
+    names: &'static [&'static str; N],
     /// The input's length: where a missing field was expected at the latest.
     input_len: usize,
 }
@@ -493,35 +807,35 @@ fn field_text<'a>(
     }
 }
 
-/// The index of `name` in `names`: the slot after the previous field first (senders write
-/// the fields in the standard's order, so this is usually the one), then the exact spelling
-/// anywhere, then, if allowed, the case-insensitive scan for quirks.
+/// The index of `name` in `names`, and whether it matched exactly: the slot after the
+/// previous field first (senders write the fields in the standard's order, so this is usually
+/// the one), then the exact spelling anywhere, then, if allowed, the case-insensitive scan for
+/// quirks. An unknown name counts as exact: it is no quirk.
 #[inline]
 fn lookup<const N: usize>(
     names: &[&str; N],
     name: &str,
     expected: usize,
     ignore_case: bool,
-) -> Option<usize> {
+) -> (Option<usize>, bool) {
     let name = name.as_bytes();
     if names
         .get(expected)
         .is_some_and(|n| same_name(n.as_bytes(), name))
     {
-        return Some(expected);
+        return (Some(expected), true);
     }
-    names
-        .iter()
-        .position(|n| same_name(n.as_bytes(), name))
-        .or_else(|| {
-            if ignore_case {
-                names
-                    .iter()
-                    .position(|n| n.as_bytes().eq_ignore_ascii_case(name))
-            } else {
-                None
-            }
-        })
+    if let Some(i) = names.iter().position(|n| same_name(n.as_bytes(), name)) {
+        return (Some(i), true);
+    }
+    if ignore_case
+        && let Some(i) = names
+            .iter()
+            .position(|n| n.as_bytes().eq_ignore_ascii_case(name))
+    {
+        return (Some(i), false);
+    }
+    (None, true)
 }
 
 /// `a == b` for short byte strings without a call to `memcmp`: the names are 4 to 16 bytes, so
@@ -561,25 +875,28 @@ fn label<const N: usize>(
     names: &'static [&'static str; N],
     index: Option<usize>,
     name: &str,
-) -> Cow<'static, str> {
+) -> Location {
     match index.and_then(|i| names.get(i)) {
-        Some(n) => Cow::Borrowed(*n),
-        None => excerpt(name),
+        Some(n) => Location::Field(n),
+        None => Location::Other(Box::from(excerpt(name))),
     }
+}
+
+/// The location of a raw name that does not decode, or is too long: an excerpt of its
+/// readable start.
+#[cold]
+fn raw_label(raw: &[u8]) -> Location {
+    Location::Other(Box::from(excerpt_bytes(raw)))
 }
 
 /// The error for `raw`, the name or value at `start` that [`decode`] refused.
 #[cold]
-fn decode_error(e: DecodeError, field: Cow<'static, str>, raw: &[u8], start: usize) -> ParseError {
+fn decode_error(e: DecodeError, location: Location, raw: &[u8], start: usize) -> ParseError {
     match e {
-        DecodeError::BadEscape(at) => ParseError::BadEscape {
-            field,
-            offset: start + at,
-        },
-        DecodeError::InvalidUtf8(at) => ParseError::InvalidUtf8 {
-            field,
-            offset: start + raw_index(raw, at),
-        },
+        DecodeError::BadEscape(at) => ParseError::new(ErrorKind::BadEscape, start + at, location),
+        DecodeError::InvalidUtf8(at) => {
+            ParseError::new(ErrorKind::InvalidUtf8, start + raw_index(raw, at), location)
+        }
     }
 }
 
@@ -597,9 +914,29 @@ fn raw_index(raw: &[u8], decoded: usize) -> usize {
     i.min(raw.len())
 }
 
+/// A quirk: recorded when reading leniently, refused when strict.
+#[cold]
+fn quirk(
+    opts: &ReadOptions,
+    warnings: &mut Warnings,
+    offset: usize,
+    location: Location,
+    kind: WarningKind,
+) -> Result<(), ParseError> {
+    if opts.strict {
+        return Err(ParseError::new(ErrorKind::Strict(kind), offset, location));
+    }
+    warnings.add(offset, location, kind);
+    Ok(())
+}
+
+fn limit_error(limit: Limit, max: usize, offset: usize, location: Location) -> ParseError {
+    ParseError::new(ErrorKind::LimitExceeded { limit, max }, offset, location)
+}
+
 impl<'a, const N: usize> Collected<'a, N> {
     /// No field yet; [`Collected::fill`] sorts the fields of an input into the slots of
-    /// `names` (the message's canonical names).
+    /// `names` (a table's `NAMES`).
     #[inline]
     pub(crate) fn new(names: &'static [&'static str; N]) -> Self {
         Self {
@@ -610,17 +947,25 @@ impl<'a, const N: usize> Collected<'a, N> {
         }
     }
 
-    /// Splits and decodes `input`, sorting its fields into the slots and the unknown fields.
+    /// Splits and decodes `input`, sorting its fields into the slots and the unknown fields,
+    /// and recording (or, strict, refusing) the quirks it meets.
     ///
     /// It fills `self` in place rather than returning the fields, so the slots are not moved
     /// on the way out.
-    pub(crate) fn fill(&mut self, input: &'a [u8], config: &ParseConfig) -> Result<(), ParseError> {
-        let limits = &config.limits;
-        if input.len() > limits.max_input_len {
-            return Err(ParseError::InputTooLarge {
-                size: input.len(),
-                limit: limits.max_input_len,
-            });
+    pub(crate) fn fill(
+        &mut self,
+        input: &'a [u8],
+        opts: &ReadOptions,
+        warnings: &mut Warnings,
+    ) -> Result<(), ParseError> {
+        let limits = &opts.limits;
+        if input.len() > limits.max_input_bytes {
+            return Err(limit_error(
+                Limit::InputBytes,
+                limits.max_input_bytes,
+                limits.max_input_bytes,
+                Location::Form,
+            ));
         }
         self.input_len = input.len();
         let names = self.names;
@@ -636,60 +981,87 @@ impl<'a, const N: usize> Collected<'a, N> {
             let pair = scan_pair(input, pos);
             pos = pair.end + 1;
             if pair.end == pair_start {
+                // An empty body has no pair at all, not an empty one.
+                if !input.is_empty() {
+                    quirk(
+                        opts,
+                        warnings,
+                        pair_start,
+                        Location::Form,
+                        WarningKind::EmptyPair,
+                    )?;
+                }
                 continue;
             }
             count += 1;
             if count > limits.max_fields {
-                return Err(ParseError::TooManyFields {
-                    limit: limits.max_fields,
-                    offset: pair_start,
-                });
+                return Err(limit_error(
+                    Limit::Fields,
+                    limits.max_fields,
+                    pair_start,
+                    Location::Form,
+                ));
             }
             let (name_end, value_start) = match pair.eq {
                 Some(eq) => (eq, eq + 1),
                 None => (pair.end, pair.end),
             };
             let name_len = name_end - pair_start;
-            if name_len > limits.max_value_len {
+            if name_len > limits.max_value_bytes {
                 let raw_name = input.get(pair_start..name_end).unwrap_or_default();
-                return Err(ParseError::ValueTooLong {
-                    field: excerpt_bytes(raw_name),
-                    offset: pair_start,
-                    len: name_len,
-                    limit: limits.max_value_len,
-                });
+                return Err(limit_error(
+                    Limit::ValueBytes,
+                    limits.max_value_bytes,
+                    pair_start,
+                    raw_label(raw_name),
+                ));
             }
             let name =
                 field_text(input, text, pair_start, name_end, pair.name_escaped).map_err(|e| {
                     let raw_name = input.get(pair_start..name_end).unwrap_or_default();
-                    decode_error(e, excerpt_bytes(raw_name), raw_name, pair_start)
+                    decode_error(e, raw_label(raw_name), raw_name, pair_start)
                 })?;
-            let index = lookup(names, &name, expected, config.ignore_name_case);
+            let (index, exact) = lookup(names, &name, expected, !opts.strict);
             let value_len = pair.end - value_start;
-            if value_len > limits.max_value_len {
-                return Err(ParseError::ValueTooLong {
-                    field: label(names, index, &name),
-                    offset: value_start,
-                    len: value_len,
-                    limit: limits.max_value_len,
-                });
+            if value_len > limits.max_value_bytes {
+                return Err(limit_error(
+                    Limit::ValueBytes,
+                    limits.max_value_bytes,
+                    value_start,
+                    label(names, index, &name),
+                ));
             }
             let slot = index.and_then(|i| self.slots.get_mut(i));
             if let Some(Some(_)) = slot {
-                let field = index
-                    .and_then(|i| names.get(i))
-                    .copied()
-                    .unwrap_or_default();
-                return Err(ParseError::DuplicateField {
-                    field,
-                    offset: pair_start,
-                });
+                return Err(ParseError::new(
+                    ErrorKind::DuplicateField,
+                    pair_start,
+                    label(names, index, &name),
+                ));
             }
             let value = field_text(input, text, value_start, pair.end, pair.value_escaped)
                 .map_err(|e| {
                     let raw_value = input.get(value_start..pair.end).unwrap_or_default();
                     decode_error(e, label(names, index, &name), raw_value, value_start)
                 })?;
+            if !exact {
+                quirk(
+                    opts,
+                    warnings,
+                    pair_start,
+                    label(names, index, &name),
+                    WarningKind::NameCase,
+                )?;
+            }
+            if pair.eq.is_none() {
+                quirk(
+                    opts,
+                    warnings,
+                    pair.end,
+                    label(names, index, &name),
+                    WarningKind::NoEquals,
+                )?;
+            }
             match slot {
                 Some(slot) => {
                     *slot = Some((value, value_start));
@@ -704,60 +1076,62 @@ impl<'a, const N: usize> Collected<'a, N> {
         Ok(())
     }
 
-    fn name(&self, i: usize) -> &'static str {
-        self.names.get(i).copied().unwrap_or_default()
+    fn missing(&self, field: FieldId) -> ParseError {
+        ParseError::new(
+            ErrorKind::MissingField,
+            self.input_len,
+            Location::Field(field.name),
+        )
     }
 
-    fn missing(&self, i: usize) -> ParseError {
-        ParseError::MissingField {
-            field: self.name(i),
-            offset: self.input_len,
-        }
+    fn take(&mut self, field: FieldId) -> Slot<'a> {
+        self.slots.get_mut(field.index).and_then(Option::take)
     }
 
-    /// Takes an optional string field.
-    pub(crate) fn opt_str(&mut self, i: usize) -> Option<Cow<'a, str>> {
-        self.slots.get_mut(i).and_then(Option::take).map(|(v, _)| v)
+    /// Takes an optional text field.
+    pub(crate) fn opt_text(&mut self, field: FieldId) -> Option<Cow<'a, str>> {
+        self.take(field).map(|(v, _)| v)
     }
 
-    /// Takes a mandatory string field.
-    pub(crate) fn str(&mut self, i: usize) -> Result<Cow<'a, str>, ParseError> {
-        self.opt_str(i).ok_or_else(|| self.missing(i))
+    /// Takes a mandatory text field.
+    pub(crate) fn text(&mut self, field: FieldId) -> Result<Cow<'a, str>, ParseError> {
+        self.opt_text(field).ok_or_else(|| self.missing(field))
     }
 
-    /// Takes a mandatory field with its offset.
-    pub(crate) fn raw(&mut self, i: usize) -> Result<(Cow<'a, str>, usize), ParseError> {
-        match self.slots.get_mut(i).and_then(Option::take) {
-            Some(slot) => Ok(slot),
-            None => Err(self.missing(i)),
-        }
+    /// Takes a mandatory `devId`.
+    pub(crate) fn dev_id(&mut self, field: FieldId) -> Result<DevId, ParseError> {
+        let (raw, offset) = self.take(field).ok_or_else(|| self.missing(field))?;
+        DevId::parse_wire(&raw).ok_or_else(|| {
+            ParseError::new(ErrorKind::InvalidDevId, offset, Location::Field(field.name))
+        })
     }
 
     /// Takes an optional `int` field.
-    pub(crate) fn opt_int<T: TryFrom<u64>>(&mut self, i: usize) -> Result<Option<T>, ParseError> {
-        let field = self.name(i);
-        match self.slots.get_mut(i).and_then(Option::take) {
+    pub(crate) fn opt_int<T: TryFrom<u64>>(
+        &mut self,
+        field: FieldId,
+    ) -> Result<Option<T>, ParseError> {
+        match self.take(field) {
             None => Ok(None),
-            Some((v, offset)) => parse_int(&v)
-                .map(Some)
-                .ok_or(ParseError::InvalidInt { field, offset }),
+            Some((v, offset)) => parse_int(&v).map(Some).ok_or_else(|| {
+                ParseError::new(ErrorKind::InvalidInt, offset, Location::Field(field.name))
+            }),
         }
     }
 
     /// Takes a mandatory `int` field.
-    pub(crate) fn int<T: TryFrom<u64>>(&mut self, i: usize) -> Result<T, ParseError> {
-        self.opt_int(i)?.ok_or_else(|| self.missing(i))
+    pub(crate) fn int<T: TryFrom<u64>>(&mut self, field: FieldId) -> Result<T, ParseError> {
+        self.opt_int(field)?.ok_or_else(|| self.missing(field))
     }
 
-    /// Moves the fields still present among `indices` to the unknown fields, canonical name
-    /// first in index order, before the fields that were unknown already.
-    pub(crate) fn demote(&mut self, indices: core::ops::Range<usize>) {
+    /// Moves the fields still present among `fields` to the unknown fields, canonical name
+    /// first in the order given, before the fields that were unknown already.
+    pub(crate) fn demote(&mut self, fields: &[FieldId]) {
         let mut moved = Vec::new();
-        for i in indices {
-            let name = self.name(i);
-            if let Some((value, _)) = self.slots.get_mut(i).and_then(Option::take) {
+        for &field in fields {
+            if let Some((value, _)) = self.take(field) {
                 moved.push(Field {
-                    name: Cow::Borrowed(name),
+                    name: Cow::Borrowed(field.name),
                     value: Secret::new(value),
                 });
             }
@@ -769,17 +1143,17 @@ impl<'a, const N: usize> Collected<'a, N> {
     }
 }
 
-/// Whether the form has a field named `wanted` (matched as `config` says); looks at names
+/// Whether the form has a field named `wanted` (matched as `opts` says); looks at names
 /// only, and answers `false` for an input the parser would refuse for its size.
-pub(crate) fn has_field(input: &[u8], wanted: &str, config: &ParseConfig) -> bool {
-    if input.len() > config.limits.max_input_len {
+pub(crate) fn has_field(input: &[u8], wanted: &str, opts: &ReadOptions) -> bool {
+    if input.len() > opts.limits.max_input_bytes {
         return false;
     }
     input.split(|&b| b == b'&').any(|pair| {
         let raw = pair.split(|&b| b == b'=').next().unwrap_or_default();
         match decode(raw) {
-            Ok(name) if config.ignore_name_case => name.eq_ignore_ascii_case(wanted),
-            Ok(name) => name == wanted,
+            Ok(name) if opts.strict => name == wanted,
+            Ok(name) => name.eq_ignore_ascii_case(wanted),
             Err(_) => false,
         }
     })

@@ -9,21 +9,31 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-pub mod check;
-pub mod client;
-pub mod codes;
-pub mod device;
-pub mod error;
-pub mod form;
-pub mod limits;
-pub mod report;
-pub mod server;
+#[cfg(feature = "arbitrary")]
+mod arb;
+mod check;
+mod client;
+mod codes;
+mod device;
+mod error;
+mod form;
+mod limits;
+mod report;
+mod server;
 
+// Messages.
 pub use check::{CheckRequest, CheckResponse, Offer};
-pub use codes::{Assignment, PkgId, ReqType, ResultCode, ResultGroup, RetCode, UpgradeMode};
 pub use device::{DevId, DeviceInfo, MacSerial};
-pub use error::{InvalidValue, ParseError, UnexpectedEvent};
-pub use form::{Field, ParseConfig, Secret};
-pub use limits::Limits;
+pub use form::{Field, Secret};
 pub use report::Report;
-pub use server::Incoming;
+// Codes.
+pub use codes::{Assignment, PkgId, ReqType, ResultCode, ResultGroup, RetCode, UpgradeMode};
+// Reading, limits and errors.
+pub use error::{
+    ErrorKind, InvalidValue, Limit, Location, ParseError, UnexpectedEvent, Warning, WarningKind,
+};
+pub use form::{Parsed, ReadOptions};
+pub use limits::Limits;
+// The STB's upgrade machine and the server side.
+pub use client::{Action, Client, ClientConfig, Download, DownloadFailure, DownloadedImage, Phase};
+pub use server::{Catalog, Incoming, Lookup, Server, ServerConfig};

@@ -2,27 +2,30 @@
 
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
-use core::fmt;
 
-use crate::check::{DevIdStr, take_device};
+use crate::check::{DeviceFields, take_device};
 use crate::codes::{PkgId, ResultCode};
 use crate::device::DeviceInfo;
 use crate::error::ParseError;
-use crate::form::{Collected, Field, FormWriter, ParseConfig};
-use crate::limits::Limits;
+use crate::form::{
+    Collected, Field, FormWriter, Out, ReadOptions, Sink, Warnings, form_table, message_verbs,
+};
 
-pub(crate) const REPORT_FIELDS: [&str; 10] = [
-    "devManuFact",
-    "devModel",
-    "devIpAddr",
-    "devId",
-    "devFwVer",
-    "pkgId",
-    "pkgVersion",
-    "saID",
-    "resultCode",
-    "errMessage",
-];
+form_table! {
+    /// The result report's fields, in the standard's order (all mandatory but `errMessage`).
+    ReportFields, REPORT for Report as r {
+        dev_manu_fact = "devManuFact" => Out::Text(&r.device.dev_manu_fact),
+        dev_model = "devModel" => Out::Text(&r.device.dev_model),
+        dev_ip_addr = "devIpAddr" => Out::Text(&r.device.dev_ip_addr),
+        dev_id = "devId" => Out::DevId(r.device.dev_id),
+        dev_fw_ver = "devFwVer" => Out::Text(&r.device.dev_fw_ver),
+        pkg_id = "pkgId" => Out::Text(r.pkg_id.as_str()),
+        pkg_version = "pkgVersion" => Out::Text(&r.pkg_version),
+        sa_id = "saID" => Out::Text(&r.device.sa_id),
+        result_code = "resultCode" => Out::Int(u64::from(r.result_code.code())),
+        err_message = "errMessage" => Out::opt(r.err_message.as_deref()),
+    }
+}
 
 /// The result report: the device, the package and the [`ResultCode`]. A server tells it from a
 /// check request by the presence of `resultCode` (see [`Incoming`](crate::Incoming)).
@@ -42,7 +45,6 @@ pub(crate) const REPORT_FIELDS: [&str; 10] = [
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "arbitrary", derive(arbitrary::Arbitrary))]
 pub struct Report<'a> {
     /// `devManuFact`, `devModel`, `devIpAddr`, `devId`, `devFwVer`, `saID`.
     #[cfg_attr(feature = "serde", serde(flatten))]
@@ -85,44 +87,29 @@ impl<'a> Report<'a> {
         }
     }
 
-    /// Parses a whole form body with the default [`ParseConfig`].
-    ///
-    /// # Errors
-    ///
-    /// A [`ParseError`] naming the field: bad escape, duplicate, missing or mistyped field,
-    /// malformed `devId`, or a limit hit.
-    pub fn parse<I: AsRef<[u8]> + ?Sized>(input: &'a I) -> Result<Self, ParseError> {
-        Self::parse_with_config(input, &ParseConfig::default())
-    }
-
-    /// Parses with other [`Limits`].
-    ///
-    /// # Errors
-    ///
-    /// As [`Report::parse`].
-    pub fn parse_with<I: AsRef<[u8]> + ?Sized>(
-        input: &'a I,
-        limits: &Limits,
+    pub(crate) fn read(
+        input: &'a [u8],
+        opts: &ReadOptions,
+        warnings: &mut Warnings,
     ) -> Result<Self, ParseError> {
-        Self::parse_with_config(input, &ParseConfig::with_limits(*limits))
-    }
-
-    /// Parses with a full [`ParseConfig`] (limits and tolerances).
-    ///
-    /// # Errors
-    ///
-    /// As [`Report::parse`].
-    pub fn parse_with_config<I: AsRef<[u8]> + ?Sized>(
-        input: &'a I,
-        config: &ParseConfig,
-    ) -> Result<Self, ParseError> {
-        let mut c = Collected::new(&REPORT_FIELDS);
-        c.fill(input.as_ref(), config)?;
-        let device = take_device(&mut c, [0, 1, 2, 3, 4, 7])?;
-        let pkg_id = PkgId::from_value(c.str(5)?);
-        let pkg_version = c.str(6)?;
-        let result_code = ResultCode(c.int(8)?);
-        let err_message = c.opt_str(9);
+        let f = &REPORT;
+        let mut c = Collected::new(&ReportFields::NAMES);
+        c.fill(input, opts, warnings)?;
+        let device = take_device(
+            &mut c,
+            &DeviceFields {
+                dev_manu_fact: f.dev_manu_fact,
+                dev_model: f.dev_model,
+                dev_ip_addr: f.dev_ip_addr,
+                dev_id: f.dev_id,
+                dev_fw_ver: f.dev_fw_ver,
+                sa_id: f.sa_id,
+            },
+        )?;
+        let pkg_id = PkgId::from_value(c.text(f.pkg_id)?);
+        let pkg_version = c.text(f.pkg_version)?;
+        let result_code = ResultCode(c.int(f.result_code)?);
+        let err_message = c.opt_text(f.err_message);
         Ok(Self {
             device,
             pkg_id,
@@ -133,30 +120,10 @@ impl<'a> Report<'a> {
         })
     }
 
-    /// Writes the form body, canonical names in the standard's order, then the extra fields.
-    ///
-    /// # Errors
-    ///
-    /// Only those of `out`.
-    pub fn write_to(&self, out: &mut (impl fmt::Write + ?Sized)) -> fmt::Result {
-        let d = &self.device;
+    fn write_sink<S: Sink + ?Sized>(&self, out: &mut S) -> Result<(), S::Error> {
         let mut w = FormWriter::new(out);
-        w.field("devManuFact", &d.dev_manu_fact)?;
-        w.field("devModel", &d.dev_model)?;
-        w.field("devIpAddr", &d.dev_ip_addr)?;
-        w.plain("devId", DevIdStr::new(d.dev_id).as_str())?;
-        w.field("devFwVer", &d.dev_fw_ver)?;
-        w.field("pkgId", self.pkg_id.as_str())?;
-        w.field("pkgVersion", &self.pkg_version)?;
-        w.field("saID", &d.sa_id)?;
-        w.int("resultCode", u64::from(self.result_code.code()))?;
-        w.opt("errMessage", self.err_message.as_deref())?;
-        w.extra(&self.extra, &REPORT_FIELDS)
-    }
-
-    /// The form body as bytes.
-    pub fn to_vec(&self) -> Vec<u8> {
-        alloc::string::ToString::to_string(self).into_bytes()
+        self.write_fields(&mut w)?;
+        w.extra(&self.extra, &ReportFields::NAMES)
     }
 
     /// Detaches the report from the input.
@@ -172,9 +139,4 @@ impl<'a> Report<'a> {
     }
 }
 
-impl fmt::Display for Report<'_> {
-    /// The form body.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_to(f)
-    }
-}
+message_verbs!(Report);

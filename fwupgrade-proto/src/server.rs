@@ -6,9 +6,8 @@ use alloc::string::ToString;
 
 use crate::check::{CheckRequest, CheckResponse, Offer};
 use crate::codes::{PkgId, ReqType, RetCode};
-use crate::error::ParseError;
-use crate::form::{self, ParseConfig};
-use crate::limits::Limits;
+use crate::error::{ErrorKind, ParseError};
+use crate::form::{self, Parsed, ReadOptions, Warnings};
 use crate::report::Report;
 
 /// A message an upgrade server receives: the server tells a report by the presence of
@@ -24,29 +23,50 @@ pub enum Incoming<'a> {
 }
 
 impl<'a> Incoming<'a> {
-    /// Parses a request body with the default [`ParseConfig`].
+    /// Parses a request body: lenient, with the default [`Limits`](crate::Limits).
     ///
     /// # Errors
     ///
     /// The [`ParseError`] of the message it looks like.
     pub fn parse<I: AsRef<[u8]> + ?Sized>(input: &'a I) -> Result<Self, ParseError> {
-        Self::parse_with_config(input, &ParseConfig::default())
+        Self::read(
+            input.as_ref(),
+            &ReadOptions::lenient(),
+            &mut Warnings::ignore(),
+        )
     }
 
-    /// Parses a request body with a full [`ParseConfig`].
+    /// Parses a request body with other options, and returns the warnings recorded.
     ///
     /// # Errors
     ///
     /// The [`ParseError`] of the message it looks like.
-    pub fn parse_with_config<I: AsRef<[u8]> + ?Sized>(
+    pub fn parse_with<I: AsRef<[u8]> + ?Sized>(
         input: &'a I,
-        config: &ParseConfig,
+        opts: &ReadOptions,
+    ) -> Result<Parsed<Self>, ParseError> {
+        let mut warnings = Warnings::record(opts.limits.max_warnings);
+        let value = Self::read(input.as_ref(), opts, &mut warnings)?;
+        Ok(warnings.finish(value))
+    }
+
+    fn read(
+        input: &'a [u8],
+        opts: &ReadOptions,
+        warnings: &mut Warnings,
     ) -> Result<Self, ParseError> {
-        let input = input.as_ref();
-        if form::has_field(input, "resultCode", config) {
-            Report::parse_with_config(input, config).map(Self::Report)
+        if form::has_field(input, "resultCode", opts) {
+            Report::read(input, opts, warnings).map(Self::Report)
         } else {
-            CheckRequest::parse_with_config(input, config).map(Self::Check)
+            CheckRequest::read(input, opts, warnings).map(Self::Check)
+        }
+    }
+
+    /// Detaches the message from the input.
+    pub fn into_owned(self) -> Incoming<'static> {
+        match self {
+            Self::Check(c) => Incoming::Check(c.into_owned()),
+            Self::Report(r) => Incoming::Report(r.into_owned()),
         }
     }
 }
@@ -56,8 +76,8 @@ impl<'a> Incoming<'a> {
 /// unusable).
 impl From<&ParseError> for RetCode {
     fn from(e: &ParseError) -> Self {
-        match e {
-            ParseError::InvalidDevId { .. } => Self::WrongDeviceInfo,
+        match e.kind() {
+            ErrorKind::InvalidDevId => Self::WrongDeviceInfo,
             _ => Self::MissingParameter,
         }
     }
@@ -81,6 +101,19 @@ pub enum Lookup<'c> {
     Error(Cow<'c, str>),
 }
 
+impl Lookup<'_> {
+    /// Detaches the answer from the catalog.
+    pub fn into_owned(self) -> Lookup<'static> {
+        match self {
+            Self::Package(offer) => Lookup::Package(offer.into_owned()),
+            Self::NoUpdate => Lookup::NoUpdate,
+            Self::UnknownDevice => Lookup::UnknownDevice,
+            Self::UnknownPackage => Lookup::UnknownPackage,
+            Self::Error(message) => Lookup::Error(Cow::Owned(message.into_owned())),
+        }
+    }
+}
+
 /// The server's package catalog, provided by the caller.
 pub trait Catalog {
     /// Looks up the package for the request's device and `pkgId` (never called with
@@ -96,8 +129,8 @@ pub struct ServerConfig {
     pub normal_period: Option<u32>,
     /// `errorPeriod` sent with every answer (default 60 minutes).
     pub error_period: Option<u32>,
-    /// How request bodies are parsed.
-    pub parse: ParseConfig,
+    /// How request bodies are read.
+    pub read: ReadOptions,
 }
 
 impl Default for ServerConfig {
@@ -105,7 +138,7 @@ impl Default for ServerConfig {
         Self {
             normal_period: Some(1440),
             error_period: Some(60),
-            parse: ParseConfig::with_limits(Limits::DEFAULT),
+            read: ReadOptions::lenient(),
         }
     }
 }
@@ -113,8 +146,7 @@ impl Default for ServerConfig {
 /// Builds check responses from a [`Catalog`].
 ///
 /// ```
-/// use fwupgrade_proto::server::{Catalog, Lookup, Server};
-/// use fwupgrade_proto::{CheckRequest, Offer, RetCode, UpgradeMode};
+/// use fwupgrade_proto::{Catalog, CheckRequest, Lookup, Offer, RetCode, Server, UpgradeMode};
 ///
 /// struct OneImage;
 /// impl Catalog for OneImage {
@@ -202,8 +234,8 @@ impl<C: Catalog> Server<C> {
     /// Parses a request body and answers it; a body that does not parse gets the code of
     /// `impl From<&ParseError> for RetCode` with the error as `retMessage`.
     pub fn respond_to_body<'s>(&'s self, body: &[u8]) -> CheckResponse<'s> {
-        match CheckRequest::parse_with_config(body, &self.config.parse) {
-            Ok(request) => self.respond(&request).into_owned(),
+        match CheckRequest::parse_with(body, &self.config.read) {
+            Ok(parsed) => self.respond(&parsed.value).into_owned(),
             Err(e) => self.fail(RetCode::from(&e), Cow::Owned(e.to_string())),
         }
     }

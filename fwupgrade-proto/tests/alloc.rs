@@ -31,14 +31,18 @@ fn allocation_counts() {
     let (n, report) = allocations(|| Report::parse(common::REPORT).unwrap());
     assert_eq!(n, 0);
 
-    // Writing into a buffer with room does not allocate either.
-    let mut out = String::with_capacity(1024);
+    // Writing into a buffer with room does not allocate either, nor does streaming it.
+    let mut out = Vec::with_capacity(1024);
     let (n, ()) = allocations(|| {
-        req.write_to(&mut out).unwrap();
+        req.write_into(&mut out);
         out.clear();
-        report.write_to(&mut out).unwrap();
+        report.write_into(&mut out);
     });
     assert_eq!(n, 0);
+    let mut stream = Vec::with_capacity(1024);
+    let (n, ()) = allocations(|| req.write_to(&mut stream).unwrap());
+    assert_eq!(n, 0);
+    assert_eq!(stream, req.to_vec());
 
     // One allocation per value that percent-decoding changes.
     let body = common::SPEC_REQUEST

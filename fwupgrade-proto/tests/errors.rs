@@ -3,7 +3,10 @@
 mod common;
 
 use common::{Kind, REPORT, SPEC_REQUEST, UPDATE_RESPONSE};
-use fwupgrade_proto::{CheckRequest, CheckResponse, Limits, ParseError, Report};
+use fwupgrade_proto::{
+    CheckRequest, CheckResponse, ErrorKind, Limits, Location, ParseError, ReadOptions, Report,
+    WarningKind,
+};
 
 fn parse(kind: Kind, input: &[u8]) -> Result<(), ParseError> {
     common::parse_write(kind, input).map(drop)
@@ -168,20 +171,27 @@ fn malformed_cases_name_their_field() {
     ];
     for (kind, input, field, words) in cases {
         let err = parse(kind, input.as_bytes()).expect_err(&input);
-        assert_eq!(err.field(), Some(field), "{input}: {err}");
+        assert_eq!(err.location().field(), Some(field), "{input}: {err}");
         let msg = err.to_string();
         assert!(err.offset() <= input.len(), "{input}: {err:?}");
         assert!(
             msg.ends_with(&format!(" at byte {} ({field})", err.offset())),
             "{msg}"
         );
-        assert!(msg.starts_with(&err.message()), "{msg}");
-        assert!(err.message().contains(words), "{msg}");
+        let message = err.kind().to_string();
+        assert!(msg.starts_with(&message), "{msg}");
+        assert!(message.contains(words), "{msg}");
         assert!(
             !msg.ends_with('.') && msg.chars().next().is_some_and(|c| !c.is_uppercase()),
             "{msg}"
         );
     }
+}
+
+fn assert_missing(err: &ParseError, field: &'static str, offset: usize) {
+    assert_eq!(*err.kind(), ErrorKind::MissingField, "{err}");
+    assert_eq!(err.offset(), offset, "{err}");
+    assert_eq!(*err.location(), Location::Field(field), "{err}");
 }
 
 #[test]
@@ -205,11 +215,12 @@ fn every_mandatory_field_missing_is_named() {
         };
         let input = without(SPEC_REQUEST, field);
         assert_eq!(
-            err,
-            ParseError::MissingField {
-                field: canonical,
-                offset: input.len()
-            }
+            (err.kind(), err.offset(), err.location()),
+            (
+                &ErrorKind::MissingField,
+                input.len(),
+                &Location::Field(canonical)
+            )
         );
         assert_eq!(
             err.to_string(),
@@ -223,7 +234,7 @@ fn every_mandatory_field_missing_is_named() {
         let input = without(UPDATE_RESPONSE, field);
         let err = CheckResponse::parse(&input).unwrap_err();
         let offset = input.len();
-        assert_eq!(err, ParseError::MissingField { field, offset });
+        assert_missing(&err, field, offset);
     }
     let reports = [
         "devManuFact",
@@ -240,7 +251,7 @@ fn every_mandatory_field_missing_is_named() {
         let input = without(REPORT, field);
         let err = Report::parse(&input).unwrap_err();
         let offset = input.len();
-        assert_eq!(err, ParseError::MissingField { field, offset });
+        assert_missing(&err, field, offset);
     }
     // Optional fields may go.
     for field in [
@@ -358,7 +369,7 @@ fn hostile_field_names_are_escaped_in_messages() {
     ];
     for (input, field) in cases {
         let err = CheckRequest::parse(&input).unwrap_err();
-        assert_eq!(err.field(), Some(field.as_str()), "{input:?}");
+        assert_eq!(err.location().field(), Some(field.as_str()), "{input:?}");
         let msg = err.to_string();
         assert!(!msg.chars().any(is_dangerous), "{msg:?}");
         assert!(
@@ -381,7 +392,7 @@ fn a_huge_field_name_gives_a_short_message() {
     let huge = "n".repeat(10 << 20);
     let kept = format!("{}…", "n".repeat(64));
     let mut unlimited_input = Limits::UNLIMITED;
-    unlimited_input.max_value_len = Limits::DEFAULT.max_value_len;
+    unlimited_input.max_value_bytes = Limits::DEFAULT.max_value_bytes;
     let cases = [
         // Too long a name.
         (format!("{SPEC_REQUEST}&{huge}=1"), unlimited_input),
@@ -392,8 +403,9 @@ fn a_huge_field_name_gives_a_short_message() {
         (format!("{SPEC_REQUEST}&{huge}%FF=1"), Limits::UNLIMITED),
     ];
     for (input, limits) in cases {
-        let err = CheckRequest::parse_with(&input, &limits).unwrap_err();
-        assert_eq!(err.field(), Some(kept.as_str()), "{err:.200}");
+        let opts = ReadOptions::lenient().with_limits(limits);
+        let err = CheckRequest::parse_with(&input, &opts).unwrap_err();
+        assert_eq!(err.location().field(), Some(kept.as_str()), "{err:.200}");
         let msg = err.to_string();
         assert!(msg.len() < 200, "{} bytes: {msg:.300}", msg.len());
         assert!(msg.contains(&format!("({kept})")), "{msg}");
@@ -402,6 +414,82 @@ fn a_huge_field_name_gives_a_short_message() {
     let err = CheckRequest::parse(&format!("{SPEC_REQUEST}&{huge}=1")).unwrap_err();
     assert_eq!(
         err.to_string(),
-        "limit exceeded: max_input_len is 16384 at byte 16384 (form)"
+        "limit exceeded: max_input_bytes is 16384 at byte 16384 (form)"
     );
+}
+
+#[test]
+fn quirks_are_recorded_leniently_and_refused_strictly() {
+    /// A warning as (kind, offset, location).
+    type Expected = (WarningKind, usize, &'static str);
+    let cases: &[(&str, &[Expected])] = &[
+        ("retCode=201", &[]),
+        ("&retCode=201", &[(WarningKind::EmptyPair, 0, "form")]),
+        ("retCode=201&", &[(WarningKind::EmptyPair, 12, "form")]),
+        (
+            "retCode=201&&flag",
+            &[
+                (WarningKind::EmptyPair, 12, "form"),
+                (WarningKind::NoEquals, 17, "flag"),
+            ],
+        ),
+        ("RETCODE=201", &[(WarningKind::NameCase, 0, "retCode")]),
+    ];
+    for (body, want) in cases {
+        let parsed = CheckResponse::parse_with(*body, &ReadOptions::lenient()).unwrap();
+        let got: Vec<_> = parsed
+            .warnings
+            .iter()
+            .map(|w| (w.kind, w.offset, w.location.to_string()))
+            .collect();
+        let want: Vec<_> = want
+            .iter()
+            .map(|(k, o, l)| (*k, *o, (*l).to_owned()))
+            .collect();
+        assert_eq!(got, want, "{body}");
+        assert_eq!(parsed.dropped_warnings, 0);
+        // Lenient `parse` reads the same value.
+        assert_eq!(CheckResponse::parse(*body).unwrap(), parsed.value);
+        let strict = CheckResponse::parse_with(*body, &ReadOptions::strict());
+        match want.first() {
+            None => assert!(strict.unwrap().warnings.is_empty()),
+            // A name in another case is not matched: the field is then missing.
+            Some((WarningKind::NameCase, ..)) => {
+                let err = strict.unwrap_err();
+                assert_eq!(*err.kind(), ErrorKind::MissingField, "{err}");
+            }
+            Some((kind, offset, _)) => {
+                let err = strict.unwrap_err();
+                assert_eq!(*err.kind(), ErrorKind::Strict(*kind), "{body}: {err}");
+                assert_eq!(err.offset(), *offset, "{body}: {err}");
+            }
+        }
+    }
+    let w = &CheckResponse::parse_with("retCode=201&&", &ReadOptions::lenient())
+        .unwrap()
+        .warnings[0];
+    assert_eq!(w.to_string(), "empty pair at byte 12 (form)");
+    let err = CheckResponse::parse_with("retCode=201&&", &ReadOptions::strict()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "empty pair (rejected in strict mode) at byte 12 (form)"
+    );
+}
+
+#[test]
+fn strict_reading_accepts_every_canonical_form() {
+    for kind in Kind::ALL {
+        for body in [SPEC_REQUEST, UPDATE_RESPONSE, REPORT, "retCode=201&flag"] {
+            let Ok(written) = common::parse_write(kind, body.as_bytes()) else {
+                continue;
+            };
+            let strict = ReadOptions::strict();
+            let ok = match kind {
+                Kind::Request => CheckRequest::parse_with(&written, &strict).map(drop),
+                Kind::Response => CheckResponse::parse_with(&written, &strict).map(drop),
+                Kind::Report => Report::parse_with(&written, &strict).map(drop),
+            };
+            assert_eq!(ok, Ok(()), "{written}");
+        }
+    }
 }

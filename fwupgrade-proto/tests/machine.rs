@@ -3,11 +3,9 @@
 
 mod common;
 
-use fwupgrade_proto::client::{
-    Action, Client, ClientConfig, Download, DownloadFailure, DownloadedImage, Phase,
-};
 use fwupgrade_proto::{
-    CheckRequest, CheckResponse, Offer, PkgId, Report, ReqType, ResultCode, RetCode, Secret,
+    Action, CheckRequest, CheckResponse, Client, ClientConfig, Download, DownloadFailure,
+    DownloadedImage, Offer, Phase, PkgId, Report, ReqType, ResultCode, RetCode, Secret,
     UpgradeMode,
 };
 

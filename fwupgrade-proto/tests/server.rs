@@ -4,8 +4,10 @@ mod common;
 
 use std::borrow::Cow;
 
-use fwupgrade_proto::server::{Catalog, Lookup, Server};
-use fwupgrade_proto::{CheckRequest, CheckResponse, Incoming, Offer, PkgId, RetCode, UpgradeMode};
+use fwupgrade_proto::{
+    Catalog, CheckRequest, CheckResponse, Incoming, Lookup, Offer, PkgId, RetCode, Server,
+    UpgradeMode,
+};
 
 struct Shelf;
 
@@ -114,7 +116,7 @@ fn incoming_tells_reports_by_result_code() {
     // A report missing a field is reported as a report error.
     let broken = common::REPORT.replace("&pkgVersion=1.6.0", "");
     assert_eq!(
-        Incoming::parse(&broken).unwrap_err().field(),
+        Incoming::parse(&broken).unwrap_err().location().field(),
         Some("pkgVersion")
     );
 }

@@ -13,7 +13,7 @@ use fwupgrade_proto::{CheckRequest, CheckResponse, ParseError, Report};
 use serde_json::{Value, json};
 
 fn error_json(e: &ParseError) -> Value {
-    json!({ "error": e.to_string(), "field": e.field(), "offset": e.offset() })
+    json!({ "error": e.to_string(), "field": e.location().field(), "offset": e.offset() })
 }
 
 fn outcome<T: serde::Serialize + ToString>(
