@@ -8,9 +8,9 @@
 use std::borrow::Cow;
 use std::process::ExitCode;
 
-use dhcp_tta_options::option125::BROADBAND_FORUM;
 use dhcp_tta_options::{
-    DhcpOption, IPTV_DEVICE, MessageType, OptionsField, Provider, ProviderList, Tr111, VendorInfo,
+    BROADBAND_FORUM, DhcpOption, IPTV_DEVICE, MAGIC_COOKIE, MessageType, OptionsField, Provider,
+    ProviderList, Tr111, VendorInfo,
 };
 
 const SERVER_IP: [u8; 4] = [10, 250, 44, 1];
@@ -87,11 +87,11 @@ fn main() -> ExitCode {
     dhcp.extend_from_slice(&[0; 4]);
     dhcp.extend_from_slice(&CLIENT_MAC);
     dhcp.extend_from_slice(&[0; 10 + 64 + 128]);
-    dhcp.extend_from_slice(&dhcp_tta_options::concat::MAGIC_COOKIE);
-    field.write_to(&mut dhcp);
+    dhcp.extend_from_slice(&MAGIC_COOKIE);
+    field.write_into(&mut dhcp);
 
     // Our own reader must get back what we wrote, before any other tool looks at it.
-    let back = OptionsField::parse_message(&dhcp, &Default::default()).expect("reads back");
+    let back = OptionsField::parse_message(&dhcp).expect("reads back");
     assert_eq!(back.value(43).as_deref(), Some(&option43[..]));
 
     let udp_len = 8 + dhcp.len();

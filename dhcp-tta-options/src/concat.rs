@@ -9,37 +9,38 @@ use alloc::borrow::Cow;
 use alloc::vec::Vec;
 use core::net::Ipv4Addr;
 
-use crate::error::{InvalidValue, Limit, Location, ParseError, ParseErrorKind};
+use crate::error::{ErrorKind, InvalidValue, Limit, Location, ParseError};
 use crate::limits::Limits;
+use crate::read::{Parsed, ReadOptions};
 
 /// Option codes this module types.
-pub mod code {
+pub(crate) mod code {
     /// Pad.
-    pub const PAD: u8 = 0;
+    pub(crate) const PAD: u8 = 0;
     /// Subnet mask.
-    pub const SUBNET_MASK: u8 = 1;
+    pub(crate) const SUBNET_MASK: u8 = 1;
     /// Routers.
-    pub const ROUTER: u8 = 3;
+    pub(crate) const ROUTER: u8 = 3;
     /// Domain name servers.
-    pub const DNS_SERVERS: u8 = 6;
+    pub(crate) const DNS_SERVERS: u8 = 6;
     /// Vendor-specific information.
-    pub const VENDOR_SPECIFIC: u8 = 43;
+    pub(crate) const VENDOR_SPECIFIC: u8 = 43;
     /// Option overload.
-    pub const OVERLOAD: u8 = 52;
+    pub(crate) const OVERLOAD: u8 = 52;
     /// DHCP message type.
-    pub const MESSAGE_TYPE: u8 = 53;
+    pub(crate) const MESSAGE_TYPE: u8 = 53;
     /// Server identifier.
-    pub const SERVER_ID: u8 = 54;
+    pub(crate) const SERVER_ID: u8 = 54;
     /// Parameter request list.
-    pub const PARAMETER_REQUEST_LIST: u8 = 55;
+    pub(crate) const PARAMETER_REQUEST_LIST: u8 = 55;
     /// Vendor class identifier.
-    pub const VENDOR_CLASS: u8 = 60;
+    pub(crate) const VENDOR_CLASS: u8 = 60;
     /// Client identifier.
-    pub const CLIENT_ID: u8 = 61;
+    pub(crate) const CLIENT_ID: u8 = 61;
     /// Vendor-identifying vendor-specific information.
-    pub const VENDOR_IDENTIFYING: u8 = 125;
+    pub(crate) const VENDOR_IDENTIFYING: u8 = 125;
     /// End.
-    pub const END: u8 = 255;
+    pub(crate) const END: u8 = 255;
 }
 
 /// The BOOTP magic cookie that starts the options field.
@@ -201,20 +202,20 @@ impl<'a> DhcpOption<'a> {
     ///
     /// # Errors
     ///
-    /// [`ParseErrorKind::BadLength`] or [`ParseErrorKind::BadValue`] naming the code.
+    /// [`ErrorKind::BadLength`] or [`ErrorKind::BadValue`] naming the code.
     pub fn decode(code: u8, data: Cow<'a, [u8]>, offset: usize) -> Result<Self, ParseError> {
         let len = data.len();
         let bad_len = |expected| {
             ParseError::new(
                 offset,
-                ParseErrorKind::BadLength {
+                ErrorKind::BadLength {
                     code,
                     len,
                     expected,
                 },
             )
         };
-        let bad_value = |value| ParseError::new(offset, ParseErrorKind::BadValue { code, value });
+        let bad_value = |value| ParseError::new(offset, ErrorKind::BadValue { code, value });
         Ok(match code {
             code::PAD | code::END => return Err(bad_len("pad and end carry no length")),
             code::SUBNET_MASK if len != 4 => return Err(bad_len("exactly 4")),
@@ -341,7 +342,7 @@ fn scan<'a>(
         let Some(&len) = area.get(pos + 1) else {
             return Err(ParseError::new(
                 base + pos,
-                ParseErrorKind::Truncated {
+                ErrorKind::Truncated {
                     code,
                     needed: 1,
                     available,
@@ -352,7 +353,7 @@ fn scan<'a>(
         let Some(data) = area.get(pos + 2..pos + 2 + len) else {
             return Err(ParseError::new(
                 base + pos,
-                ParseErrorKind::Truncated {
+                ErrorKind::Truncated {
                     code,
                     needed: len + 1,
                     available,
@@ -362,7 +363,7 @@ fn scan<'a>(
         if out.len() == limits.max_option_instances {
             return Err(ParseError::new(
                 base + pos,
-                ParseErrorKind::LimitExceeded {
+                ErrorKind::LimitExceeded {
                     limit: Limit::OptionInstances,
                     max: limits.max_option_instances,
                 },
@@ -404,24 +405,26 @@ impl<'a> OptionsField<'a> {
         Ok(OptionsField { options })
     }
 
-    /// Parses an options field (after the magic cookie) with the default [`Limits`]. Option 52
-    /// is reported but cannot be followed: use [`parse_overloaded`](Self::parse_overloaded) or
-    /// [`parse_message`](Self::parse_message) for that.
+    /// Parses an options field (after the magic cookie) with the default limits. Option 52
+    /// is reported but cannot be followed: use [`parse_overloaded_with`](Self::parse_overloaded_with)
+    /// or [`parse_message`](Self::parse_message) for that.
     ///
     /// # Errors
     ///
     /// [`ParseError`] for a truncated option or an invalid value, naming the code.
     pub fn parse(options: &'a [u8]) -> Result<Self, ParseError> {
-        Self::parse_with(options, &Limits::default())
+        Self::parse_with(options, &ReadOptions::default()).map(|p| p.value)
     }
 
-    /// Parses an options field with the given limits.
+    /// Parses an options field with `options`. The framing leaves nothing to tolerate (an area
+    /// without an end option simply ends after its last whole option, which RFC 2131 allows):
+    /// no warnings, and strict mode reads the same.
     ///
     /// # Errors
     ///
     /// As [`parse`](Self::parse), or a limit hit.
-    pub fn parse_with(options: &'a [u8], limits: &Limits) -> Result<Self, ParseError> {
-        Self::parse_areas(options, 0, None, limits)
+    pub fn parse_with(options: &'a [u8], read: &ReadOptions) -> Result<Parsed<Self>, ParseError> {
+        Self::parse_areas(options, 0, None, &read.limits).map(parsed)
     }
 
     /// Parses the options field and, when option 52 says so, the `file` (128 bytes) and `sname`
@@ -431,37 +434,53 @@ impl<'a> OptionsField<'a> {
     /// # Errors
     ///
     /// As [`parse_with`](Self::parse_with).
-    pub fn parse_overloaded(
+    pub fn parse_overloaded_with(
         options: &'a [u8],
         file: &'a [u8],
         sname: &'a [u8],
-        limits: &Limits,
-    ) -> Result<Self, ParseError> {
+        read: &ReadOptions,
+    ) -> Result<Parsed<Self>, ParseError> {
         let file_at = options.len();
         let sname_at = file_at + file.len();
         Self::parse_areas(
             options,
             0,
             Some(((file, file_at), (sname, sname_at))),
-            limits,
+            &read.limits,
         )
+        .map(parsed)
     }
 
-    /// Parses a whole BOOTP/DHCP message (from `op` on): checks the magic cookie, reads the
-    /// options and follows option 52 into `file` and `sname`. Offsets count from the start of
-    /// the message.
+    /// Parses a whole BOOTP/DHCP message (from `op` on) with the default limits: checks the
+    /// magic cookie, reads the options and follows option 52 into `file` and `sname`. Offsets
+    /// count from the start of the message.
     ///
     /// # Errors
     ///
-    /// [`ParseErrorKind::NotDhcp`] for a message shorter than 240 bytes or without the magic
-    /// cookie, else as [`parse_with`](Self::parse_with).
-    pub fn parse_message(message: &'a [u8], limits: &Limits) -> Result<Self, ParseError> {
-        if message.len() > limits.max_input_len {
+    /// [`ErrorKind::MessageTooShort`] for a message shorter than 240 bytes,
+    /// [`ErrorKind::NoMagicCookie`] without the magic cookie, else as
+    /// [`parse_with`](Self::parse_with).
+    pub fn parse_message(message: &'a [u8]) -> Result<Self, ParseError> {
+        Self::parse_message_with(message, &ReadOptions::default()).map(|p| p.value)
+    }
+
+    /// Parses a whole BOOTP/DHCP message with `options`; see
+    /// [`parse_message`](Self::parse_message).
+    ///
+    /// # Errors
+    ///
+    /// As [`parse_message`](Self::parse_message), or a limit hit.
+    pub fn parse_message_with(
+        message: &'a [u8],
+        options: &ReadOptions,
+    ) -> Result<Parsed<Self>, ParseError> {
+        let limits = &options.limits;
+        if message.len() > limits.max_input_bytes {
             return Err(ParseError::new(
-                limits.max_input_len,
-                ParseErrorKind::LimitExceeded {
-                    limit: Limit::InputLength,
-                    max: limits.max_input_len,
+                limits.max_input_bytes,
+                ErrorKind::LimitExceeded {
+                    limit: Limit::InputBytes,
+                    max: limits.max_input_bytes,
                 },
             )
             .within(Location::Message));
@@ -469,18 +488,11 @@ impl<'a> OptionsField<'a> {
         if message.len() < 240 {
             return Err(ParseError::new(
                 message.len(),
-                ParseErrorKind::NotDhcp {
-                    reason: "shorter than 240 bytes",
-                },
+                ErrorKind::MessageTooShort { len: message.len() },
             ));
         }
         if message[236..240] != MAGIC_COOKIE {
-            return Err(ParseError::new(
-                236,
-                ParseErrorKind::NotDhcp {
-                    reason: "no magic cookie",
-                },
-            ));
+            return Err(ParseError::new(236, ErrorKind::NoMagicCookie));
         }
         let sname = &message[44..108];
         let file = &message[108..236];
@@ -490,6 +502,7 @@ impl<'a> OptionsField<'a> {
             Some(((file, 108), (sname, 44))),
             limits,
         )
+        .map(parsed)
     }
 
     #[allow(clippy::type_complexity)]
@@ -500,12 +513,12 @@ impl<'a> OptionsField<'a> {
         limits: &Limits,
     ) -> Result<Self, ParseError> {
         let total = options.len() + overload_areas.map_or(0, |((f, _), (s, _))| f.len() + s.len());
-        if total > limits.max_input_len {
+        if total > limits.max_input_bytes {
             return Err(ParseError::new(
-                base + limits.max_input_len.min(options.len()),
-                ParseErrorKind::LimitExceeded {
-                    limit: Limit::InputLength,
-                    max: limits.max_input_len,
+                base + limits.max_input_bytes.min(options.len()),
+                ErrorKind::LimitExceeded {
+                    limit: Limit::InputBytes,
+                    max: limits.max_input_bytes,
                 },
             )
             .within(Location::OptionsField));
@@ -587,7 +600,7 @@ impl<'a> OptionsField<'a> {
 
     /// Appends every option, values over 255 bytes split into consecutive instances
     /// (RFC 3396), then the end option.
-    pub fn write_to(&self, out: &mut Vec<u8>) {
+    pub fn write_into(&self, out: &mut Vec<u8>) {
         for o in &self.options {
             write_option(o.code(), &o.value(), out);
         }
@@ -598,8 +611,18 @@ impl<'a> OptionsField<'a> {
     #[must_use]
     pub fn to_vec(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        self.write_to(&mut out);
+        self.write_into(&mut out);
         out
+    }
+
+    /// Writes the encoding, end option included, to `w`.
+    ///
+    /// # Errors
+    ///
+    /// Only the writer's own errors.
+    #[cfg(feature = "std")]
+    pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        w.write_all(&self.to_vec())
     }
 
     /// Copies borrowed data so the value outlives its input.
@@ -615,9 +638,18 @@ impl<'a> OptionsField<'a> {
     }
 }
 
+/// A value read by a parser that has nothing to tolerate, with no warnings.
+fn parsed<T>(value: T) -> Parsed<T> {
+    Parsed {
+        value,
+        warnings: Vec::new(),
+        dropped_warnings: 0,
+    }
+}
+
 /// Appends one option, split into instances of at most 255 bytes (RFC 3396). An empty value is
 /// one instance of length 0.
-pub fn write_option(code: u8, value: &[u8], out: &mut Vec<u8>) {
+pub(crate) fn write_option(code: u8, value: &[u8], out: &mut Vec<u8>) {
     let mut chunks = value.chunks(255);
     let first = chunks.next().unwrap_or(&[]);
     for chunk in core::iter::once(first).chain(chunks) {
@@ -656,11 +688,11 @@ mod tests {
 
     #[test]
     fn errors_table() {
-        let table: &[(&[u8], usize, ParseErrorKind)] = &[
+        let table: &[(&[u8], usize, ErrorKind)] = &[
             (
                 b"\x35",
                 0,
-                ParseErrorKind::Truncated {
+                ErrorKind::Truncated {
                     code: 53,
                     needed: 1,
                     available: 0,
@@ -669,7 +701,7 @@ mod tests {
             (
                 b"\x00\x2b\x05abc",
                 1,
-                ParseErrorKind::Truncated {
+                ErrorKind::Truncated {
                     code: 43,
                     needed: 6,
                     available: 4,
@@ -678,7 +710,7 @@ mod tests {
             (
                 b"\x35\x02\x01\x01",
                 0,
-                ParseErrorKind::BadLength {
+                ErrorKind::BadLength {
                     code: 53,
                     len: 2,
                     expected: "exactly 1",
@@ -687,17 +719,17 @@ mod tests {
             (
                 b"\x35\x01\x00",
                 0,
-                ParseErrorKind::BadValue { code: 53, value: 0 },
+                ErrorKind::BadValue { code: 53, value: 0 },
             ),
             (
                 b"\x34\x01\x04",
                 0,
-                ParseErrorKind::BadValue { code: 52, value: 4 },
+                ErrorKind::BadValue { code: 52, value: 4 },
             ),
             (
                 b"\x03\x03abc",
                 0,
-                ParseErrorKind::BadLength {
+                ErrorKind::BadLength {
                     code: 3,
                     len: 3,
                     expected: "a non-zero multiple of 4",
@@ -706,7 +738,7 @@ mod tests {
             (
                 b"\x3d\x01a",
                 0,
-                ParseErrorKind::BadLength {
+                ErrorKind::BadLength {
                     code: 61,
                     len: 1,
                     expected: "at least 2",
@@ -726,11 +758,20 @@ mod tests {
         file[..4].copy_from_slice(b"\x2b\x01b\xff");
         let mut sname = [0u8; 64];
         sname[..4].copy_from_slice(b"\x2b\x01c\xff");
-        let f = OptionsField::parse_overloaded(options, &file, &sname, &Limits::default()).unwrap();
+        let f =
+            OptionsField::parse_overloaded_with(options, &file, &sname, &ReadOptions::default())
+                .unwrap()
+                .value;
         assert_eq!(f.value(43).unwrap().as_ref(), b"abc");
         // Without option 52 the other fields are not read.
-        let f = OptionsField::parse_overloaded(b"\x2b\x01a\xff", &file, &sname, &Limits::default())
-            .unwrap();
+        let f = OptionsField::parse_overloaded_with(
+            b"\x2b\x01a\xff",
+            &file,
+            &sname,
+            &ReadOptions::default(),
+        )
+        .unwrap()
+        .value;
         assert_eq!(f.value(43).unwrap().as_ref(), b"a");
     }
 

@@ -36,33 +36,42 @@ impl fmt::Display for Field {
     }
 }
 
-/// Which [`Limits`](crate::Limits) field an input hit.
+/// Which [`Limits`](crate::Limits) field an input hit; [`name`](Self::name) spells it as the
+/// field is written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum Limit {
-    /// [`Limits::max_input_len`](crate::Limits::max_input_len).
-    InputLength,
+    /// [`Limits::max_input_bytes`](crate::Limits::max_input_bytes).
+    InputBytes,
     /// [`Limits::max_providers`](crate::Limits::max_providers).
     Providers,
-    /// [`Limits::max_field_len`](crate::Limits::max_field_len).
-    FieldLength,
+    /// [`Limits::max_field_bytes`](crate::Limits::max_field_bytes).
+    FieldBytes,
     /// [`Limits::max_option_instances`](crate::Limits::max_option_instances).
     OptionInstances,
     /// [`Limits::max_suboptions`](crate::Limits::max_suboptions).
-    SubOptions,
+    Suboptions,
+}
+
+impl Limit {
+    /// The [`Limits`](crate::Limits) field, as written: `max_input_bytes`, ...
+    #[must_use]
+    pub const fn name(self) -> &'static str {
+        match self {
+            Limit::InputBytes => "max_input_bytes",
+            Limit::Providers => "max_providers",
+            Limit::FieldBytes => "max_field_bytes",
+            Limit::OptionInstances => "max_option_instances",
+            Limit::Suboptions => "max_suboptions",
+        }
+    }
 }
 
 impl fmt::Display for Limit {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Limit::InputLength => "max_input_len",
-            Limit::Providers => "max_providers",
-            Limit::FieldLength => "max_field_len",
-            Limit::OptionInstances => "max_option_instances",
-            Limit::SubOptions => "max_suboptions",
-        })
+        f.write_str(self.name())
     }
 }
 
@@ -81,13 +90,13 @@ impl fmt::Display for Limit {
 pub struct ParseError {
     offset: usize,
     location: Location,
-    kind: ParseErrorKind,
+    kind: ErrorKind,
 }
 
 impl ParseError {
     /// An error at the place the kind names; a limit hit names none, so its parser says where
     /// with [`within`](Self::within).
-    pub(crate) const fn new(offset: usize, kind: ParseErrorKind) -> Self {
+    pub(crate) const fn new(offset: usize, kind: ErrorKind) -> Self {
         ParseError {
             offset,
             location: kind.location(),
@@ -109,7 +118,7 @@ impl ParseError {
 
     /// What is wrong.
     #[must_use]
-    pub const fn kind(&self) -> &ParseErrorKind {
+    pub const fn kind(&self) -> &ErrorKind {
         &self.kind
     }
 
@@ -190,7 +199,7 @@ impl fmt::Display for Location {
 /// position, e.g. `expected 3 fields, found 2`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
-pub enum ParseErrorKind {
+pub enum ErrorKind {
     /// A configured limit was exceeded.
     #[error("limit exceeded: {limit} is {max}")]
     LimitExceeded {
@@ -298,15 +307,70 @@ pub enum ParseErrorKind {
         /// Bytes left.
         available: usize,
     },
-    /// A sub-option holds an invalid value.
-    #[error("{reason}")]
-    SubOptionInvalid {
+    /// A text sub-option (the ACS URL, the provisioning code) is empty.
+    #[error("empty")]
+    SubOptionEmpty {
         /// Enclosing option code.
         code: u8,
         /// Sub-option code.
         sub: u8,
-        /// Why.
-        reason: &'static str,
+    },
+    /// A text sub-option is longer than its type allows.
+    #[error("longer than {max} bytes")]
+    SubOptionTooLong {
+        /// Enclosing option code.
+        code: u8,
+        /// Sub-option code.
+        sub: u8,
+        /// Most bytes allowed.
+        max: usize,
+    },
+    /// A text sub-option is not UTF-8.
+    #[error("not valid utf-8")]
+    SubOptionNotUtf8 {
+        /// Enclosing option code.
+        code: u8,
+        /// Sub-option code.
+        sub: u8,
+    },
+    /// A text sub-option holds a control character.
+    #[error("control character 0x{byte:02x}")]
+    SubOptionControlChar {
+        /// Enclosing option code.
+        code: u8,
+        /// Sub-option code.
+        sub: u8,
+        /// The character.
+        byte: u8,
+    },
+    /// A numeric sub-option is not the decimal text TR-069 sends (1 to 5 digits, at most
+    /// 65535): a binary integer, for example.
+    #[error("not a decimal number 0..=65535")]
+    SubOptionNotDecimal {
+        /// Enclosing option code.
+        code: u8,
+        /// Sub-option code.
+        sub: u8,
+    },
+    /// A numeric sub-option is below the least value its parameter allows.
+    #[error("{value} is out of range, least is {min}")]
+    SubOptionOutOfRange {
+        /// Enclosing option code.
+        code: u8,
+        /// Sub-option code.
+        sub: u8,
+        /// The value.
+        value: u16,
+        /// The least value allowed.
+        min: u16,
+    },
+    /// A sub-option that may appear once appears again.
+    #[error("repeated")]
+    SubOptionRepeated {
+        /// Enclosing option code.
+        code: u8,
+        /// Sub-option code.
+        sub: u8,
     },
     /// An option-125 enterprise block is truncated.
     #[error("truncated, {needed} bytes needed, {available} left")]
@@ -316,55 +380,120 @@ pub enum ParseErrorKind {
         /// Bytes left.
         available: usize,
     },
-    /// Not a BOOTP/DHCP message (too short, or no magic cookie).
-    #[error("not a dhcp message: {reason}")]
-    NotDhcp {
-        /// Why.
-        reason: &'static str,
+    /// Not a BOOTP/DHCP message: shorter than its 240-byte fixed part and magic cookie.
+    #[error("not a dhcp message: shorter than 240 bytes")]
+    MessageTooShort {
+        /// Bytes received.
+        len: usize,
     },
-    /// A TR-098 `DHCPOption.{i}` parameter is invalid.
-    #[error("{reason}")]
-    Tr098 {
-        /// `Enable`, `Tag` or `Value`.
-        parameter: &'static str,
-        /// Why.
-        reason: &'static str,
-    },
-    /// The input is not the option-43 form that was asked for.
-    #[error("{reason}")]
-    Option43 {
-        /// Why.
-        reason: &'static str,
-    },
+    /// Not a BOOTP/DHCP message: no magic cookie after the fixed part.
+    #[error("not a dhcp message: no magic cookie")]
+    NoMagicCookie,
+    /// A TR-098 `Enable` is not `true`, `false`, `1` or `0`.
+    #[error("not a boolean")]
+    Tr098NotBoolean,
+    /// A TR-098 `Tag` is not a decimal number 1..=254.
+    #[error("not 1..=254")]
+    Tr098BadTag,
+    /// A TR-098 `Value` is longer than 340 characters (the base64 of 255 bytes).
+    #[error("longer than 340 characters")]
+    Tr098ValueTooLong,
+    /// A TR-098 `Value` is not standard padded base64.
+    #[error("not valid base64")]
+    Tr098NotBase64,
+    /// Only the TTA text form was asked for, and the value is the TR-069 sub-option form.
+    #[error("tr-069 sub-option form, not tta text")]
+    NotTtaForm,
 }
 
-impl ParseErrorKind {
+impl ErrorKind {
     /// The place the kind itself names; [`Location::Input`] for a limit, which names none.
     const fn location(&self) -> Location {
         match *self {
-            ParseErrorKind::LimitExceeded { .. } => Location::Input,
-            ParseErrorKind::NoEntries => Location::ProviderList,
-            ParseErrorKind::EmptyEntry { entry } | ParseErrorKind::FieldCount { entry, .. } => {
+            ErrorKind::LimitExceeded { .. } => Location::Input,
+            ErrorKind::NoEntries => Location::ProviderList,
+            ErrorKind::EmptyEntry { entry } | ErrorKind::FieldCount { entry, .. } => {
                 Location::Entry { entry }
             }
-            ParseErrorKind::EmptyField { entry, field }
-            | ParseErrorKind::NotUtf8 { entry, field }
-            | ParseErrorKind::ControlChar { entry, field, .. }
-            | ParseErrorKind::Whitespace { entry, field }
-            | ParseErrorKind::NotHttpUrl { entry, field } => Location::EntryField { entry, field },
-            ParseErrorKind::Truncated { code, .. }
-            | ParseErrorKind::BadLength { code, .. }
-            | ParseErrorKind::BadValue { code, .. } => Location::Option { code },
-            ParseErrorKind::SubOptionTruncated { code, sub, .. }
-            | ParseErrorKind::SubOptionInvalid { code, sub, .. } => {
-                Location::SubOption { code, sub }
+            ErrorKind::EmptyField { entry, field }
+            | ErrorKind::NotUtf8 { entry, field }
+            | ErrorKind::ControlChar { entry, field, .. }
+            | ErrorKind::Whitespace { entry, field }
+            | ErrorKind::NotHttpUrl { entry, field } => Location::EntryField { entry, field },
+            ErrorKind::Truncated { code, .. }
+            | ErrorKind::BadLength { code, .. }
+            | ErrorKind::BadValue { code, .. } => Location::Option { code },
+            ErrorKind::SubOptionTruncated { code, sub, .. }
+            | ErrorKind::SubOptionEmpty { code, sub }
+            | ErrorKind::SubOptionTooLong { code, sub, .. }
+            | ErrorKind::SubOptionNotUtf8 { code, sub }
+            | ErrorKind::SubOptionControlChar { code, sub, .. }
+            | ErrorKind::SubOptionNotDecimal { code, sub }
+            | ErrorKind::SubOptionOutOfRange { code, sub, .. }
+            | ErrorKind::SubOptionRepeated { code, sub } => Location::SubOption { code, sub },
+            ErrorKind::EnterpriseTruncated { .. } => Location::EnterpriseBlock,
+            ErrorKind::MessageTooShort { .. } | ErrorKind::NoMagicCookie => Location::Message,
+            ErrorKind::Tr098NotBoolean => Location::Tr098 {
+                parameter: "Enable",
+            },
+            ErrorKind::Tr098BadTag => Location::Tr098 { parameter: "Tag" },
+            ErrorKind::Tr098ValueTooLong | ErrorKind::Tr098NotBase64 => {
+                Location::Tr098 { parameter: "Value" }
             }
-            ParseErrorKind::EnterpriseTruncated { .. } => Location::EnterpriseBlock,
-            ParseErrorKind::NotDhcp { .. } => Location::Message,
-            ParseErrorKind::Tr098 { parameter, .. } => Location::Tr098 { parameter },
-            ParseErrorKind::Option43 { .. } => Location::Option { code: 43 },
+            ErrorKind::NotTtaForm => Location::Option { code: 43 },
         }
     }
+}
+
+/// A tolerance the lenient reader used, recorded with where: what strict mode
+/// ([`ReadOptions::strict`](crate::ReadOptions::strict)) refuses.
+///
+/// It displays as an error does, `<what> at byte <offset> (<where>)`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+pub struct Warning {
+    /// Byte offset in the input.
+    pub offset: usize,
+    /// Where in the structure of the input.
+    pub location: Location,
+    /// What was tolerated.
+    pub kind: WarningKind,
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{} at byte {} ({})",
+            self.kind, self.offset, self.location
+        )
+    }
+}
+
+/// The quirks of real DHCP servers the lenient reader accepts (the spec page's section 3
+/// Decision), each recorded as a [`Warning`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, thiserror::Error)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize))]
+#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
+#[non_exhaustive]
+pub enum WarningKind {
+    /// ASCII whitespace around the option-43 text or around one of its fields, ignored
+    /// (hand-edited server configurations, `KT, http://...`).
+    #[error("surrounding whitespace ignored")]
+    Whitespace,
+    /// NUL bytes at the end of the option-43 text, ignored (servers that send the C string's
+    /// terminator).
+    #[error("trailing nul ignored")]
+    TrailingNul,
+    /// One `|` at the end of the option-43 text, ignored (servers that end each entry with it).
+    #[error("trailing separator ignored")]
+    TrailingSeparator,
+    /// A TR-069 sub-option 1-4 whose value does not decode as its type (sub-options 3 and 4 as
+    /// binary integers rather than decimal text, for example), kept raw among
+    /// [`AcsOptions::other`](crate::AcsOptions::other) so that the rest of the option, the
+    /// ACS URL first, is still read.
+    #[error("undecodable value kept raw")]
+    SubOptionKeptRaw,
 }
 
 /// A value built by the caller that the wire format cannot carry.

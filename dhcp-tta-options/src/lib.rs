@@ -10,24 +10,34 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
-pub mod concat;
+mod concat;
 mod error;
 #[cfg(feature = "dhcproto")]
 mod interop;
 mod limits;
-pub mod option125;
-pub mod option43;
-pub mod option60;
+mod option125;
+mod option43;
+mod option60;
+mod read;
 mod suboptions;
-pub mod tr098;
+mod tr098;
 
-pub use concat::{DhcpOption, MessageType, OptionsField, Overload};
-pub use error::{Field, InvalidValue, Limit, Location, ParseError, ParseErrorKind};
-pub use limits::Limits;
-pub use option43::{
-    AcsOptions, Detection, Form, Leniency, Option43, Provider, ProviderList, detect,
+// Reading and its outcome.
+pub use error::{
+    ErrorKind, Field, InvalidValue, Limit, Location, ParseError, Warning, WarningKind,
 };
-pub use option60::{ClientKind, IPTV_DEVICE, VendorClass, classify};
-pub use option125::{EnterpriseBlock, Tr111, VendorInfo};
+pub use limits::Limits;
+pub use read::{Parsed, ReadOptions};
+
+// Option 43 in its two forms.
+pub use option43::{
+    AcsOptions, Detection, Form, Option43, Provider, ProviderList, Providers, SUB_ACS_URL,
+    SUB_PROVISIONING_CODE, SUB_RETRY_MIN_WAIT, SUB_RETRY_MULTIPLIER, detect,
+};
+
+// Options 60 and 125, the options field, TR-098.
+pub use concat::{DhcpOption, MAGIC_COOKIE, MessageType, OptionsField, Overload};
+pub use option60::{ClientKind, IPTV_DEVICE, TR069_MARKER, VendorClass, classify};
+pub use option125::{BROADBAND_FORUM, EnterpriseBlock, Tr111, VendorInfo};
 pub use suboptions::SubOption;
 pub use tr098::{GatewayOption, Tag};

@@ -7,8 +7,8 @@
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
-use crate::error::{InvalidValue, Limit, Location, ParseError, ParseErrorKind};
-use crate::limits::Limits;
+use crate::error::{ErrorKind, InvalidValue, Limit, Location, ParseError};
+use crate::read::{Parsed, ReadOptions};
 use crate::suboptions::{self, PadEnd, SubOption};
 
 /// IANA enterprise number of the Broadband Forum (formerly DSL Forum), used by TR-111.
@@ -73,12 +73,13 @@ impl<'a> EnterpriseBlock<'a> {
             .sum::<usize>()
     }
 
-    fn write_to(&self, out: &mut Vec<u8>) {
+    fn write_into(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.enterprise.to_be_bytes());
         let len: usize = self.suboptions.iter().map(SubOption::wire_len).sum();
+        // `new` and the reader keep the sub-options within one length byte.
         out.push(u8::try_from(len).unwrap_or(u8::MAX));
         for s in &self.suboptions {
-            s.write_to(out);
+            s.write_into(out);
         }
     }
 
@@ -110,27 +111,29 @@ impl<'a> VendorInfo<'a> {
         VendorInfo { blocks }
     }
 
-    /// Parses with the default [`Limits`].
+    /// Parses with the default limits.
     ///
     /// # Errors
     ///
     /// [`ParseError`] for a truncated block or sub-option.
     pub fn parse(input: &'a [u8]) -> Result<Self, ParseError> {
-        Self::parse_with(input, &Limits::default())
+        Self::parse_with(input, &ReadOptions::default()).map(|p| p.value)
     }
 
-    /// Parses with the given limits.
+    /// Parses with `options`. RFC 3925 framing leaves nothing to tolerate: no warnings, and
+    /// strict mode reads the same.
     ///
     /// # Errors
     ///
     /// [`ParseError`] for a truncated block or sub-option, or a limit hit.
-    pub fn parse_with(input: &'a [u8], limits: &Limits) -> Result<Self, ParseError> {
-        if input.len() > limits.max_input_len {
+    pub fn parse_with(input: &'a [u8], options: &ReadOptions) -> Result<Parsed<Self>, ParseError> {
+        let limits = &options.limits;
+        if input.len() > limits.max_input_bytes {
             return Err(ParseError::new(
-                limits.max_input_len,
-                ParseErrorKind::LimitExceeded {
-                    limit: Limit::InputLength,
-                    max: limits.max_input_len,
+                limits.max_input_bytes,
+                ErrorKind::LimitExceeded {
+                    limit: Limit::InputBytes,
+                    max: limits.max_input_bytes,
                 },
             )
             .within(Location::Option { code: CODE }));
@@ -142,7 +145,7 @@ impl<'a> VendorInfo<'a> {
             let Some(head) = input.get(pos..pos + 5) else {
                 return Err(ParseError::new(
                     pos,
-                    ParseErrorKind::EnterpriseTruncated {
+                    ErrorKind::EnterpriseTruncated {
                         needed: 5,
                         available,
                     },
@@ -153,7 +156,7 @@ impl<'a> VendorInfo<'a> {
             let Some(data) = input.get(pos + 5..pos + 5 + len) else {
                 return Err(ParseError::new(
                     pos,
-                    ParseErrorKind::EnterpriseTruncated {
+                    ErrorKind::EnterpriseTruncated {
                         needed: 5 + len,
                         available,
                     },
@@ -166,7 +169,11 @@ impl<'a> VendorInfo<'a> {
             });
             pos += 5 + len;
         }
-        Ok(VendorInfo { blocks })
+        Ok(Parsed {
+            value: VendorInfo { blocks },
+            warnings: Vec::new(),
+            dropped_warnings: 0,
+        })
     }
 
     /// The blocks, in wire order.
@@ -182,9 +189,9 @@ impl<'a> VendorInfo<'a> {
     }
 
     /// Appends the encoding.
-    pub fn write_to(&self, out: &mut Vec<u8>) {
+    pub fn write_into(&self, out: &mut Vec<u8>) {
         for b in &self.blocks {
-            b.write_to(out);
+            b.write_into(out);
         }
     }
 
@@ -192,8 +199,18 @@ impl<'a> VendorInfo<'a> {
     #[must_use]
     pub fn to_vec(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        self.write_to(&mut out);
+        self.write_into(&mut out);
         out
+    }
+
+    /// Writes the encoding to `w`.
+    ///
+    /// # Errors
+    ///
+    /// Only the writer's own errors.
+    #[cfg(feature = "std")]
+    pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        w.write_all(&self.to_vec())
     }
 
     /// Copies borrowed data so the value outlives its input.
@@ -251,7 +268,7 @@ impl<'a> Tr111<'a> {
     ///
     /// # Errors
     ///
-    /// [`ParseErrorKind::SubOptionInvalid`] when one of them is not UTF-8, at the offset of the
+    /// [`ErrorKind::SubOptionNotUtf8`] when one of them is not UTF-8, at the offset of the
     /// sub-option in the option-125 value as written (the value as received, when `info` was
     /// parsed). Other sub-options are ignored.
     pub fn from_vendor_info(info: &VendorInfo<'a>) -> Result<Option<Self>, ParseError> {
@@ -285,10 +302,9 @@ impl<'a> Tr111<'a> {
             let text = core::str::from_utf8(sub.data()).map_err(|_| {
                 ParseError::new(
                     at,
-                    ParseErrorKind::SubOptionInvalid {
+                    ErrorKind::SubOptionNotUtf8 {
                         code: CODE,
                         sub: sub.code(),
-                        reason: "not valid utf-8",
                     },
                 )
             })?;
@@ -336,24 +352,24 @@ mod tests {
 
     #[test]
     fn errors_table() {
-        let table: &[(&[u8], ParseErrorKind)] = &[
+        let table: &[(&[u8], ErrorKind)] = &[
             (
                 b"\0\0\x0d",
-                ParseErrorKind::EnterpriseTruncated {
+                ErrorKind::EnterpriseTruncated {
                     needed: 5,
                     available: 3,
                 },
             ),
             (
                 b"\0\0\x0d\xe9\x03\x01\x01",
-                ParseErrorKind::EnterpriseTruncated {
+                ErrorKind::EnterpriseTruncated {
                     needed: 8,
                     available: 7,
                 },
             ),
             (
                 b"\0\0\x0d\xe9\x02\x01\x01",
-                ParseErrorKind::SubOptionTruncated {
+                ErrorKind::SubOptionTruncated {
                     code: 125,
                     sub: 1,
                     needed: 2,

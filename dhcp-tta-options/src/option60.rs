@@ -3,7 +3,8 @@
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
-use crate::error::{InvalidValue, ParseError, ParseErrorKind};
+use crate::error::{ErrorKind, InvalidValue, Limit, Location, ParseError};
+use crate::read::{Parsed, ReadOptions};
 
 /// The vendor class a TTA IPTV terminal sends in every DISCOVER and REQUEST.
 pub const IPTV_DEVICE: &str = "IPTV Device";
@@ -75,24 +76,49 @@ impl<'a> VendorClass<'a> {
         Ok(VendorClass { value })
     }
 
-    /// Parses a received value (the whole option data).
+    /// Parses a received value (the whole option data) with the default limits.
     ///
     /// # Errors
     ///
-    /// [`ParseErrorKind::BadLength`] when empty.
+    /// [`ErrorKind::BadLength`] when empty.
     pub fn parse(value: &'a [u8]) -> Result<Self, ParseError> {
+        Self::parse_with(value, &ReadOptions::default()).map(|p| p.value)
+    }
+
+    /// Parses a received value with `options`. Any bytes are a class, so there is nothing to
+    /// tolerate: no warnings, and strict mode reads the same.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::BadLength`] when empty, or the input limit hit.
+    pub fn parse_with(value: &'a [u8], options: &ReadOptions) -> Result<Parsed<Self>, ParseError> {
+        let max = options.limits.max_input_bytes;
+        if value.len() > max {
+            return Err(ParseError::new(
+                max,
+                ErrorKind::LimitExceeded {
+                    limit: Limit::InputBytes,
+                    max,
+                },
+            )
+            .within(Location::Option { code: 60 }));
+        }
         if value.is_empty() {
             return Err(ParseError::new(
                 0,
-                ParseErrorKind::BadLength {
+                ErrorKind::BadLength {
                     code: 60,
                     len: 0,
                     expected: "at least 1",
                 },
             ));
         }
-        Ok(VendorClass {
-            value: Cow::Borrowed(value),
+        Ok(Parsed {
+            value: VendorClass {
+                value: Cow::Borrowed(value),
+            },
+            warnings: Vec::new(),
+            dropped_warnings: 0,
         })
     }
 
@@ -108,10 +134,25 @@ impl<'a> VendorClass<'a> {
         classify(&self.value)
     }
 
+    /// Appends the option value.
+    pub fn write_into(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.value);
+    }
+
     /// The option value.
     #[must_use]
     pub fn to_vec(&self) -> Vec<u8> {
         self.value.to_vec()
+    }
+
+    /// Writes the option value to `w`.
+    ///
+    /// # Errors
+    ///
+    /// Only the writer's own errors.
+    #[cfg(feature = "std")]
+    pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        w.write_all(&self.value)
     }
 
     /// Copies borrowed bytes so the value outlives its input.

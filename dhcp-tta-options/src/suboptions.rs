@@ -4,7 +4,7 @@
 use alloc::borrow::Cow;
 use alloc::vec::Vec;
 
-use crate::error::{InvalidValue, Limit, Location, ParseError, ParseErrorKind};
+use crate::error::{ErrorKind, InvalidValue, Limit, Location, ParseError};
 use crate::limits::Limits;
 
 /// One encapsulated sub-option, kept as raw bytes.
@@ -54,7 +54,7 @@ impl<'a> SubOption<'a> {
     }
 
     /// Appends `code, len, data`.
-    pub fn write_to(&self, out: &mut Vec<u8>) {
+    pub fn write_into(&self, out: &mut Vec<u8>) {
         out.push(self.code);
         // `new` and the parser keep data at most 255 bytes long.
         out.push(u8::try_from(self.data.len()).unwrap_or(u8::MAX));
@@ -122,7 +122,7 @@ pub(crate) fn parse<'a>(
         let Some(&len) = input.get(pos + 1) else {
             return Err(ParseError::new(
                 base + pos,
-                ParseErrorKind::SubOptionTruncated {
+                ErrorKind::SubOptionTruncated {
                     code,
                     sub,
                     needed: 1,
@@ -134,7 +134,7 @@ pub(crate) fn parse<'a>(
         let Some(data) = input.get(pos + 2..pos + 2 + len) else {
             return Err(ParseError::new(
                 base + pos,
-                ParseErrorKind::SubOptionTruncated {
+                ErrorKind::SubOptionTruncated {
                     code,
                     sub,
                     needed: len + 1,
@@ -145,8 +145,8 @@ pub(crate) fn parse<'a>(
         if out.len() == limits.max_suboptions {
             return Err(ParseError::new(
                 base + pos,
-                ParseErrorKind::LimitExceeded {
-                    limit: Limit::SubOptions,
+                ErrorKind::LimitExceeded {
+                    limit: Limit::Suboptions,
                     max: limits.max_suboptions,
                 },
             )
@@ -186,10 +186,10 @@ mod tests {
             let got: Vec<(u8, &[u8])> = got.iter().map(|s| (s.code, s.data)).collect();
             assert_eq!(&got, want, "{input:?}");
         }
-        let bad: &[(&[u8], ParseErrorKind)] = &[
+        let bad: &[(&[u8], ErrorKind)] = &[
             (
                 b"\x01",
-                ParseErrorKind::SubOptionTruncated {
+                ErrorKind::SubOptionTruncated {
                     code: 43,
                     sub: 1,
                     needed: 1,
@@ -198,7 +198,7 @@ mod tests {
             ),
             (
                 b"\x01\x03ab",
-                ParseErrorKind::SubOptionTruncated {
+                ErrorKind::SubOptionTruncated {
                     code: 43,
                     sub: 1,
                     needed: 4,

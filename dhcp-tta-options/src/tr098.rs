@@ -9,13 +9,13 @@ use core::fmt;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 
-use crate::error::{InvalidValue, ParseError, ParseErrorKind};
+use crate::error::{ErrorKind, InvalidValue, ParseError};
 use crate::option43::ProviderList;
 
 /// Most decoded bytes in `Value` (one DHCP option instance).
-pub const MAX_VALUE_LEN: usize = 255;
+const MAX_VALUE_BYTES: usize = 255;
 /// Most characters in `Value` (base64 of 255 bytes).
-pub const MAX_BASE64_LEN: usize = 340;
+const MAX_BASE64_BYTES: usize = 340;
 
 /// The `Tag` parameter: a DHCP option code, 1..=254.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -42,17 +42,9 @@ impl Tag {
     ///
     /// # Errors
     ///
-    /// [`ParseErrorKind::Tr098`] for anything but a decimal number 1..=254.
+    /// [`ErrorKind::Tr098BadTag`] for anything but a decimal number 1..=254.
     pub fn parse(text: &str) -> Result<Self, ParseError> {
-        let bad = || {
-            ParseError::new(
-                0,
-                ParseErrorKind::Tr098 {
-                    parameter: "Tag",
-                    reason: "not 1..=254",
-                },
-            )
-        };
+        let bad = || ParseError::new(0, ErrorKind::Tr098BadTag);
         if text.is_empty() || text.len() > 3 || !text.bytes().all(|b| b.is_ascii_digit()) {
             return Err(bad());
         }
@@ -73,51 +65,6 @@ impl fmt::Display for Tag {
     }
 }
 
-/// Decodes the base64 `Value` parameter.
-///
-/// # Errors
-///
-/// [`ParseErrorKind::Tr098`] when longer than 340 characters, not standard padded base64, or
-/// decoding to more than 255 bytes.
-pub fn decode_value(text: &str) -> Result<Vec<u8>, ParseError> {
-    let bad = |offset, reason| {
-        ParseError::new(
-            offset,
-            ParseErrorKind::Tr098 {
-                parameter: "Value",
-                reason,
-            },
-        )
-    };
-    if text.len() > MAX_BASE64_LEN {
-        return Err(bad(MAX_BASE64_LEN, "longer than 340 characters"));
-    }
-    let bytes = STANDARD.decode(text).map_err(|e| {
-        let offset = match e {
-            base64::DecodeError::InvalidByte(at, _)
-            | base64::DecodeError::InvalidLastSymbol(at, _) => at,
-            _ => text.len(),
-        };
-        bad(offset, "not valid base64")
-    })?;
-    if bytes.len() > MAX_VALUE_LEN {
-        return Err(bad(0, "decodes to more than 255 bytes"));
-    }
-    Ok(bytes)
-}
-
-/// Encodes an option value as the base64 `Value` parameter.
-///
-/// # Errors
-///
-/// [`InvalidValue`] when the value is longer than 255 bytes.
-pub fn encode_value(value: &[u8]) -> Result<String, InvalidValue> {
-    if value.len() > MAX_VALUE_LEN {
-        return Err(InvalidValue::new("tr-098 value", "longer than 255 bytes"));
-    }
-    Ok(STANDARD.encode(value))
-}
-
 /// One `DHCPOption.{i}.` object of a TR-098 gateway.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
@@ -128,13 +75,56 @@ pub struct GatewayOption {
 }
 
 impl GatewayOption {
+    /// Most decoded bytes in `Value` (one DHCP option instance).
+    pub const MAX_VALUE_BYTES: usize = MAX_VALUE_BYTES;
+    /// Most characters in `Value` (the base64 of 255 bytes).
+    pub const MAX_BASE64_BYTES: usize = MAX_BASE64_BYTES;
+
+    /// Decodes the base64 `Value` parameter.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Tr098ValueTooLong`] when longer than 340 characters (so more than 255
+    /// bytes), [`ErrorKind::Tr098NotBase64`] when not standard padded base64.
+    pub fn decode_value(text: &str) -> Result<Vec<u8>, ParseError> {
+        if text.len() > MAX_BASE64_BYTES {
+            return Err(ParseError::new(
+                MAX_BASE64_BYTES,
+                ErrorKind::Tr098ValueTooLong,
+            ));
+        }
+        let bytes = STANDARD.decode(text).map_err(|e| {
+            let offset = match e {
+                base64::DecodeError::InvalidByte(at, _)
+                | base64::DecodeError::InvalidLastSymbol(at, _) => at,
+                _ => text.len(),
+            };
+            ParseError::new(offset, ErrorKind::Tr098NotBase64)
+        })?;
+        // 340 characters of base64 decode to at most 255 bytes: the length check above bounds
+        // the decoded value too.
+        Ok(bytes)
+    }
+
+    /// Encodes an option value as the base64 `Value` parameter.
+    ///
+    /// # Errors
+    ///
+    /// [`InvalidValue`] when the value is longer than 255 bytes.
+    pub fn encode_value(value: &[u8]) -> Result<String, InvalidValue> {
+        if value.len() > MAX_VALUE_BYTES {
+            return Err(InvalidValue::new("tr-098 value", "longer than 255 bytes"));
+        }
+        Ok(STANDARD.encode(value))
+    }
+
     /// Builds the object.
     ///
     /// # Errors
     ///
     /// [`InvalidValue`] when the value is longer than 255 bytes.
     pub fn new(enable: bool, tag: Tag, value: Vec<u8>) -> Result<Self, InvalidValue> {
-        if value.len() > MAX_VALUE_LEN {
+        if value.len() > MAX_VALUE_BYTES {
             return Err(InvalidValue::new("tr-098 value", "longer than 255 bytes"));
         }
         Ok(GatewayOption { enable, tag, value })
@@ -153,25 +143,18 @@ impl GatewayOption {
     ///
     /// # Errors
     ///
-    /// [`ParseErrorKind::Tr098`] naming the parameter.
+    /// [`ErrorKind::Tr098NotBoolean`], or as [`Tag::parse`] and
+    /// [`decode_value`](Self::decode_value); the location names the parameter.
     pub fn parse(enable: &str, tag: &str, value: &str) -> Result<Self, ParseError> {
         let enable = match enable {
             "true" | "1" => true,
             "false" | "0" => false,
-            _ => {
-                return Err(ParseError::new(
-                    0,
-                    ParseErrorKind::Tr098 {
-                        parameter: "Enable",
-                        reason: "not a boolean",
-                    },
-                ));
-            }
+            _ => return Err(ParseError::new(0, ErrorKind::Tr098NotBoolean)),
         };
         Ok(GatewayOption {
             enable,
             tag: Tag::parse(tag)?,
-            value: decode_value(value)?,
+            value: Self::decode_value(value)?,
         })
     }
 
@@ -224,14 +207,19 @@ mod tests {
     #[test]
     fn value_limits() {
         let max = [b'x'; 255];
-        let text = encode_value(&max).unwrap();
+        let text = GatewayOption::encode_value(&max).unwrap();
         assert_eq!(text.len(), 340);
-        assert_eq!(decode_value(&text).unwrap(), max);
-        assert!(encode_value(&[0; 256]).is_err());
-        assert!(decode_value("!!!!").is_err());
-        assert!(decode_value(&"A".repeat(341)).is_err());
-        // 340 characters with no padding that decode to 255 bytes are fine; 344 are too many.
-        assert!(decode_value(&STANDARD.encode([0u8; 256])).is_err());
+        assert_eq!(GatewayOption::decode_value(&text).unwrap(), max);
+        assert!(GatewayOption::encode_value(&[0; 256]).is_err());
+        let table: &[(&str, ErrorKind)] = &[
+            ("!!!!", ErrorKind::Tr098NotBase64),
+            (&"A".repeat(341), ErrorKind::Tr098ValueTooLong),
+            // 340 characters with no padding that decode to 255 bytes are fine; 344 are too many.
+            (&STANDARD.encode([0u8; 256]), ErrorKind::Tr098ValueTooLong),
+        ];
+        for (text, kind) in table {
+            assert_eq!(GatewayOption::decode_value(text).unwrap_err().kind(), kind);
+        }
     }
 
     #[test]

@@ -2,10 +2,9 @@
 
 use std::borrow::Cow;
 
-use dhcp_tta_options::option125::BROADBAND_FORUM;
 use dhcp_tta_options::{
-    AcsOptions, DhcpOption, EnterpriseBlock, MessageType, OptionsField, Provider, ProviderList,
-    SubOption, Tr111, VendorClass, VendorInfo, tr098,
+    AcsOptions, BROADBAND_FORUM, DhcpOption, EnterpriseBlock, GatewayOption, MessageType,
+    OptionsField, Provider, ProviderList, SubOption, Tag, Tr111, VendorClass, VendorInfo,
 };
 use proptest::prelude::*;
 
@@ -106,15 +105,15 @@ proptest! {
 
     #[test]
     fn tr098_value(value in proptest::collection::vec(any::<u8>(), 0..=255)) {
-        let text = tr098::encode_value(&value).unwrap();
-        prop_assert!(text.len() <= tr098::MAX_BASE64_LEN);
-        prop_assert_eq!(tr098::decode_value(&text).unwrap(), value);
+        let text = GatewayOption::encode_value(&value).unwrap();
+        prop_assert!(text.len() <= GatewayOption::MAX_BASE64_BYTES);
+        prop_assert_eq!(GatewayOption::decode_value(&text).unwrap(), value);
     }
 
     #[test]
     fn tr098_tag(tag in 1u32..=254) {
-        let t = tr098::Tag::new(tag).unwrap();
-        prop_assert_eq!(tr098::Tag::parse(&t.to_string()).unwrap(), t);
+        let t = Tag::new(tag).unwrap();
+        prop_assert_eq!(Tag::parse(&t.to_string()).unwrap(), t);
     }
 
     #[test]

@@ -4,14 +4,33 @@
 
 use std::path::Path;
 
-use dhcp_tta_options::{Option43, detect};
+use dhcp_tta_options::{Option43, ReadOptions, detect};
 
+/// The lenient reading (value, canonical form and the tolerances used, as their messages) and
+/// the strict one (`ok` or its error message).
 fn render(value: &[u8]) -> String {
-    let json = match Option43::parse(value) {
-        Ok(v) => {
-            serde_json::json!({ "detected": detect(value), "value": v, "canonical_hex": hex(&v.to_vec()) })
+    let strict = match Option43::parse_with(value, &ReadOptions::strict()) {
+        Ok(_) => "ok".to_owned(),
+        Err(e) => e.to_string(),
+    };
+    let json = match Option43::parse_with(value, &ReadOptions::lenient()) {
+        Ok(p) => {
+            // `parse` and `parse_with` read the same value.
+            assert_eq!(Option43::parse(value).as_ref(), Ok(&p.value));
+            let warnings: Vec<String> = p.warnings.iter().map(ToString::to_string).collect();
+            serde_json::json!({
+                "detected": detect(value),
+                "value": p.value,
+                "canonical_hex": hex(&p.value.to_vec()),
+                "warnings": warnings,
+                "strict": strict,
+            })
         }
-        Err(e) => serde_json::json!({ "detected": detect(value), "error": e.to_string() }),
+        Err(e) => serde_json::json!({
+            "detected": detect(value),
+            "error": e.to_string(),
+            "strict": strict,
+        }),
     };
     serde_json::to_string_pretty(&json).unwrap() + "\n"
 }
@@ -60,7 +79,7 @@ fn vectors_match_expectations() {
             );
         }
     }
-    assert!(seen >= 8);
+    assert!(seen >= 11);
     assert!(
         failed.is_empty(),
         "vectors differ (see *.failed): {failed:?}"

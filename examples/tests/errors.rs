@@ -124,7 +124,7 @@ fn a_huge_field_name_gives_a_short_line() {
     let line = error_line(&["fw", "parse", "request", "-"], body.as_bytes());
     assert_eq!(
         line,
-        "error: limit exceeded: max_input_len is 16384 at byte 16384 (form)"
+        "error: limit exceeded: max_input_bytes is 16384 at byte 16384 (form)"
     );
     // Under the size limit a long name is cut to an excerpt.
     let body = format!("devManuFact=SEC&{}=%zz", "n".repeat(4000));

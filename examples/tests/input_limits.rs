@@ -51,7 +51,7 @@ fn fw_stops_reading_at_the_form_limit() {
     assert!(output.stdout.is_empty());
     assert_eq!(
         stderr_lines(&output),
-        ["error: limit exceeded: max_input_len is 16384 at byte 16384 (form)"]
+        ["error: limit exceeded: max_input_bytes is 16384 at byte 16384 (form)"]
     );
     assert!(!wrote_all, "the tool read all of its input");
 }
@@ -63,7 +63,7 @@ fn dhcp_message_stops_reading_at_the_message_limit() {
     assert!(output.stdout.is_empty());
     assert_eq!(
         stderr_lines(&output),
-        ["error: limit exceeded: max_input_len is 65535 at byte 65535 (dhcp message)"]
+        ["error: limit exceeded: max_input_bytes is 65535 at byte 65535 (dhcp message)"]
     );
     assert!(!wrote_all, "the tool read all of its input");
 }
@@ -105,6 +105,6 @@ fn input_at_the_limit_is_read_whole() {
     assert_eq!(output.status.code(), Some(1));
     assert_eq!(
         stderr_lines(&output),
-        ["error: limit exceeded: max_input_len is 16384 at byte 16384 (form)"]
+        ["error: limit exceeded: max_input_bytes is 16384 at byte 16384 (form)"]
     );
 }

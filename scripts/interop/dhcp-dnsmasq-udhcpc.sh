@@ -44,7 +44,7 @@ rc=$?
 rc_usage=$?
 set -e
 check "cli invalid input exit $rc" [ "$rc" -eq 1 ]
-check "cli error text '$err'" grep -q '^error: entry 1 provisioning url' <<<"$err"
+check "cli error text '$err'" grep -q '^error: .* at byte [0-9]* (entry 1 provisioning url)$' <<<"$err"
 check "cli usage exit $rc_usage" [ "$rc_usage" -eq 2 ]
 
 value="$("$tool" dhcp encode --format text \

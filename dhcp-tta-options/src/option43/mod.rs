@@ -7,12 +7,12 @@ mod tta;
 pub use tr069::{
     AcsOptions, SUB_ACS_URL, SUB_PROVISIONING_CODE, SUB_RETRY_MIN_WAIT, SUB_RETRY_MULTIPLIER,
 };
-pub use tta::{Leniency, Provider, ProviderList, Providers};
+pub use tta::{Provider, ProviderList, Providers};
 
 use alloc::vec::Vec;
 
-use crate::error::{ParseError, ParseErrorKind};
-use crate::limits::Limits;
+use crate::error::{ErrorKind, ParseError};
+use crate::read::{Parsed, ReadOptions, Warnings};
 
 /// The form of an option-43 value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,7 +39,8 @@ pub struct Detection {
 
 /// Tells the TTA text form from the TR-069 sub-option form, and says when it is unsure.
 ///
-/// Each form is parsed with the default limits. When only one parses, that is the answer. When
+/// Each form is parsed leniently with the default limits. When only one parses, that is the
+/// answer. When
 /// both do (a text whose bytes happen to make valid `code, len, data` triples, or the reverse),
 /// the TR-069 form wins if it holds an ACS URL (sub-option 1) that is a URL, the TTA form
 /// otherwise, and [`Detection::certain`] is `false`.
@@ -89,55 +90,57 @@ pub enum Option43<'a> {
 }
 
 impl<'a> Option43<'a> {
-    /// Detects the form and parses in it, with the default limits.
+    /// Detects the form and parses in it, leniently with the default limits.
     ///
     /// # Errors
     ///
     /// When neither form parses: the TTA parser's error (it names the entry and field) for a
     /// value that looks like text, else the TR-069 parser's.
     pub fn parse(value: &'a [u8]) -> Result<Self, ParseError> {
-        Self::parse_with(value, &Limits::default())
+        Self::read(value, &ReadOptions::default(), &mut Warnings::discard())
     }
 
-    /// Detects the form and parses in it.
+    /// Detects the form and parses in it with `options`, returning that parser's warnings.
     ///
     /// # Errors
     ///
-    /// As [`parse`](Self::parse).
-    pub fn parse_with(value: &'a [u8], limits: &Limits) -> Result<Self, ParseError> {
+    /// As [`parse`](Self::parse), and what strict mode refuses.
+    pub fn parse_with(value: &'a [u8], options: &ReadOptions) -> Result<Parsed<Self>, ParseError> {
+        let mut warnings = Warnings::new(options.limits.max_warnings);
+        let parsed = Self::read(value, options, &mut warnings)?;
+        Ok(warnings.finish(parsed))
+    }
+
+    fn read(
+        value: &'a [u8],
+        options: &ReadOptions,
+        warnings: &mut Warnings,
+    ) -> Result<Self, ParseError> {
+        let tr069 = |w: &mut Warnings| {
+            AcsOptions::read(value, options, w).map(|s| Option43::Tr069 { suboptions: s })
+        };
+        let tta = |w: &mut Warnings| {
+            ProviderList::read(value, options, w).map(|p| Option43::Tta { providers: p })
+        };
         match detect(value).form {
-            Form::Tr069 => Ok(Option43::Tr069 {
-                suboptions: AcsOptions::parse_with(value, limits)?,
-            }),
-            Form::Tta => Ok(Option43::Tta {
-                providers: ProviderList::parse_with(value, limits)?,
-            }),
-            Form::Unknown => {
-                // Sub-option codes 1-4 are control characters: text never starts with them.
-                if value.first().is_some_and(|b| (1..=4).contains(b)) {
-                    AcsOptions::parse_with(value, limits).map(|s| Option43::Tr069 { suboptions: s })
-                } else {
-                    ProviderList::parse_with(value, limits).map(|p| Option43::Tta { providers: p })
-                }
-            }
+            Form::Tr069 => tr069(warnings),
+            Form::Tta => tta(warnings),
+            // Sub-option codes 1-4 are control characters: text never starts with them.
+            Form::Unknown if value.first().is_some_and(|b| (1..=4).contains(b)) => tr069(warnings),
+            Form::Unknown => tta(warnings),
         }
     }
 
-    /// Parses the TTA form only.
+    /// Parses the TTA form only, leniently with the default limits.
     ///
     /// # Errors
     ///
-    /// [`ParseErrorKind::Option43`] when the value is the TR-069 form, else the TTA parser's
+    /// [`ErrorKind::NotTtaForm`] when the value is the TR-069 form, else the TTA parser's
     /// error.
     pub fn parse_tta(value: &'a [u8]) -> Result<ProviderList<'a>, ParseError> {
         ProviderList::parse(value).map_err(|e| {
             if detect(value).form == Form::Tr069 {
-                ParseError::new(
-                    0,
-                    ParseErrorKind::Option43 {
-                        reason: "tr-069 sub-option form, not tta text",
-                    },
-                )
+                ParseError::new(0, ErrorKind::NotTtaForm)
             } else {
                 e
             }
@@ -153,13 +156,30 @@ impl<'a> Option43<'a> {
         }
     }
 
+    /// Appends the canonical value.
+    pub fn write_into(&self, out: &mut Vec<u8>) {
+        match self {
+            Option43::Tta { providers } => providers.write_into(out),
+            Option43::Tr069 { suboptions } => suboptions.write_into(out),
+        }
+    }
+
     /// The canonical value.
     #[must_use]
     pub fn to_vec(&self) -> Vec<u8> {
-        match self {
-            Option43::Tta { providers } => providers.to_vec(),
-            Option43::Tr069 { suboptions } => suboptions.to_vec(),
-        }
+        let mut out = Vec::new();
+        self.write_into(&mut out);
+        out
+    }
+
+    /// Writes the canonical value to `w`.
+    ///
+    /// # Errors
+    ///
+    /// Only the writer's own errors.
+    #[cfg(feature = "std")]
+    pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        w.write_all(&self.to_vec())
     }
 
     /// Copies borrowed data so the value outlives its input.
@@ -179,6 +199,7 @@ impl<'a> Option43<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use alloc::string::ToString;
 
     #[test]
     fn detection_table() {
@@ -206,14 +227,30 @@ mod tests {
     #[test]
     fn parse_reports_text_errors_for_text() {
         let err = Option43::parse(b"KT,ftp://x,n").unwrap_err();
-        assert!(matches!(
-            err.kind(),
-            ParseErrorKind::NotHttpUrl { entry: 0, .. }
-        ));
+        assert!(matches!(err.kind(), ErrorKind::NotHttpUrl { entry: 0, .. }));
         let err = Option43::parse(b"\x01\x05ab").unwrap_err();
-        assert!(matches!(
-            err.kind(),
-            ParseErrorKind::SubOptionTruncated { .. }
-        ));
+        assert!(matches!(err.kind(), ErrorKind::SubOptionTruncated { .. }));
+    }
+
+    /// The field gap: a TR-069 value whose sub-option 3 is binary still yields its ACS URL
+    /// in lenient mode, with a warning; strict mode refuses it.
+    #[test]
+    fn binary_retry_interval_keeps_the_acs_url() {
+        let value = b"\x01\x0fhttp://acs.test\x02\x02PC\x03\x02\x00\x1e";
+        assert_eq!(detect(value).form, Form::Tr069);
+        let parsed = Option43::parse_with(value, &ReadOptions::lenient()).unwrap();
+        let Option43::Tr069 { suboptions } = &parsed.value else {
+            panic!("{parsed:?}");
+        };
+        assert_eq!(suboptions.acs_url(), Some("http://acs.test"));
+        assert_eq!(suboptions.provisioning_code(), Some("PC"));
+        assert_eq!(suboptions.retry_min_wait(), None);
+        assert_eq!(parsed.warnings.len(), 1);
+        assert_eq!(parsed.value.to_vec(), value);
+        let err = Option43::parse_with(value, &ReadOptions::strict()).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "not a decimal number 0..=65535 at byte 21 (option 43 sub-option 3)"
+        );
     }
 }

@@ -2,11 +2,10 @@
 //! Vendor-Specific Options").
 
 use alloc::borrow::Cow;
-use alloc::string::ToString;
 use alloc::vec::Vec;
 
-use crate::error::{InvalidValue, Limit, Location, ParseError, ParseErrorKind};
-use crate::limits::Limits;
+use crate::error::{ErrorKind, InvalidValue, Limit, Location, ParseError, WarningKind};
+use crate::read::{Parsed, ReadOptions, Warnings};
 use crate::suboptions::{self, PadEnd, SubOption};
 
 /// Sub-option 1: URL of the ACS.
@@ -24,8 +23,13 @@ const CODE: u8 = 43;
 ///
 /// The known sub-options are typed: the ACS URL and the provisioning code as text, the two
 /// retry values as the decimal strings TR-069 sends (`1..=65535` and `1000..=65535`). Unknown
-/// sub-options are kept in order, so parse -> write keeps them. Canonical output writes 1, 2, 3,
-/// 4, then the unknown ones.
+/// sub-options are kept raw in order, so parse -> write keeps them. Canonical output writes 1,
+/// 2, 3, 4, then the raw ones.
+///
+/// A known sub-option whose value does not decode as its type (real servers send sub-options 3
+/// and 4 as binary integers) is kept raw too in lenient mode, with a
+/// [`WarningKind::SubOptionKeptRaw`] warning, so the ACS URL and the provisioning code of the
+/// same option survive; strict mode refuses it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct AcsOptions<'a> {
@@ -36,20 +40,101 @@ pub struct AcsOptions<'a> {
     other: Vec<SubOption<'a>>,
 }
 
-fn text_ok(v: &str, max: usize) -> Result<(), &'static str> {
+/// Why a known sub-option's value does not decode; the reader turns it into the
+/// [`ErrorKind`] naming the sub-option.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Undecodable {
+    Empty,
+    TooLong(usize),
+    NotUtf8,
+    ControlChar(u8),
+    NotDecimal,
+    OutOfRange(u16, u16),
+}
+
+impl Undecodable {
+    fn kind(self, sub: u8) -> ErrorKind {
+        let code = CODE;
+        match self {
+            Undecodable::Empty => ErrorKind::SubOptionEmpty { code, sub },
+            Undecodable::TooLong(max) => ErrorKind::SubOptionTooLong { code, sub, max },
+            Undecodable::NotUtf8 => ErrorKind::SubOptionNotUtf8 { code, sub },
+            Undecodable::ControlChar(byte) => ErrorKind::SubOptionControlChar { code, sub, byte },
+            Undecodable::NotDecimal => ErrorKind::SubOptionNotDecimal { code, sub },
+            Undecodable::OutOfRange(value, min) => ErrorKind::SubOptionOutOfRange {
+                code,
+                sub,
+                value,
+                min,
+            },
+        }
+    }
+
+    /// The `reason` of the [`InvalidValue`] a setter returns.
+    fn reason(self) -> &'static str {
+        match self {
+            Undecodable::Empty => "empty",
+            Undecodable::TooLong(_) => "too long",
+            Undecodable::NotUtf8 => "not valid utf-8",
+            Undecodable::ControlChar(_) => "control character",
+            Undecodable::NotDecimal => "not a decimal number",
+            Undecodable::OutOfRange(..) => "out of range",
+        }
+    }
+}
+
+/// Most bytes in sub-option 1 (one sub-option's length byte).
+const MAX_ACS_URL: usize = 255;
+/// Most bytes in sub-option 2 (TR-069 `ProvisioningCode`, `string(64)`).
+const MAX_PROVISIONING_CODE: usize = 64;
+/// Least CWMPRetryMinimumWaitInterval.
+const MIN_RETRY_WAIT: u16 = 1;
+/// Least CWMPRetryIntervalMultiplier.
+const MIN_RETRY_MULTIPLIER: u16 = 1000;
+
+fn check_text(v: &str, max: usize) -> Result<(), Undecodable> {
     if v.is_empty() {
-        Err("empty")
+        Err(Undecodable::Empty)
     } else if v.len() > max {
-        Err("too long")
-    } else if v.bytes().any(|b| b < 0x20 || b == 0x7f) {
-        Err("control character")
+        Err(Undecodable::TooLong(max))
+    } else if let Some(b) = v.bytes().find(|&b| b < 0x20 || b == 0x7f) {
+        Err(Undecodable::ControlChar(b))
     } else {
         Ok(())
     }
 }
 
-fn multiplier_ok(v: u16) -> bool {
-    v >= 1000
+fn check_number(v: u16, min: u16) -> Result<u16, Undecodable> {
+    if v < min {
+        Err(Undecodable::OutOfRange(v, min))
+    } else {
+        Ok(v)
+    }
+}
+
+/// A known sub-option's value, decoded.
+enum Known<'a> {
+    Text(&'a str),
+    Number(u16),
+}
+
+/// Decodes the value of sub-option 1-4; `None` for any other code.
+fn decode_known(sub: u8, data: &[u8]) -> Option<Result<Known<'_>, Undecodable>> {
+    let text = |max| {
+        let t = core::str::from_utf8(data).map_err(|_| Undecodable::NotUtf8)?;
+        check_text(t, max).map(|()| Known::Text(t))
+    };
+    let number = |min| {
+        let v = parse_decimal(data).ok_or(Undecodable::NotDecimal)?;
+        check_number(v, min).map(Known::Number)
+    };
+    Some(match sub {
+        SUB_ACS_URL => text(MAX_ACS_URL),
+        SUB_PROVISIONING_CODE => text(MAX_PROVISIONING_CODE),
+        SUB_RETRY_MIN_WAIT => number(MIN_RETRY_WAIT),
+        SUB_RETRY_MULTIPLIER => number(MIN_RETRY_MULTIPLIER),
+        _ => return None,
+    })
 }
 
 impl<'a> AcsOptions<'a> {
@@ -66,7 +151,7 @@ impl<'a> AcsOptions<'a> {
     /// [`InvalidValue`] when the URL does not fit.
     pub fn with_acs_url(mut self, url: impl Into<Cow<'a, str>>) -> Result<Self, InvalidValue> {
         let url = url.into();
-        text_ok(&url, 255).map_err(|r| InvalidValue::new("acs url", r))?;
+        check_text(&url, MAX_ACS_URL).map_err(|r| InvalidValue::new("acs url", r.reason()))?;
         self.acs_url = Some(url);
         Ok(self)
     }
@@ -81,7 +166,8 @@ impl<'a> AcsOptions<'a> {
         code: impl Into<Cow<'a, str>>,
     ) -> Result<Self, InvalidValue> {
         let code = code.into();
-        text_ok(&code, 64).map_err(|r| InvalidValue::new("provisioning code", r))?;
+        check_text(&code, MAX_PROVISIONING_CODE)
+            .map_err(|r| InvalidValue::new("provisioning code", r.reason()))?;
         self.provisioning_code = Some(code);
         Ok(self)
     }
@@ -92,7 +178,7 @@ impl<'a> AcsOptions<'a> {
     ///
     /// [`InvalidValue`] for 0.
     pub fn with_retry_min_wait(mut self, seconds: u16) -> Result<Self, InvalidValue> {
-        if seconds == 0 {
+        if check_number(seconds, MIN_RETRY_WAIT).is_err() {
             return Err(InvalidValue::new(
                 "retry minimum wait interval",
                 "must be 1..=65535",
@@ -108,7 +194,7 @@ impl<'a> AcsOptions<'a> {
     ///
     /// [`InvalidValue`] below 1000.
     pub fn with_retry_multiplier(mut self, multiplier: u16) -> Result<Self, InvalidValue> {
-        if !multiplier_ok(multiplier) {
+        if check_number(multiplier, MIN_RETRY_MULTIPLIER).is_err() {
             return Err(InvalidValue::new(
                 "retry interval multiplier",
                 "must be 1000..=65535",
@@ -118,16 +204,18 @@ impl<'a> AcsOptions<'a> {
         Ok(self)
     }
 
-    /// Adds a sub-option other than 1-4, kept as raw bytes.
+    /// Adds a sub-option kept as raw bytes: any code but 1-4, or one of 1-4 whose value does
+    /// not decode as its type (what lenient reading keeps raw), so that reading back what is
+    /// written gives the same value.
     ///
     /// # Errors
     ///
-    /// [`InvalidValue`] for codes 1-4 (use the typed setters).
+    /// [`InvalidValue`] for codes 1-4 with a value that decodes (use the typed setters).
     pub fn with_other(mut self, sub: SubOption<'a>) -> Result<Self, InvalidValue> {
-        if (1..=4).contains(&sub.code()) {
+        if let Some(Ok(_)) = decode_known(sub.code(), sub.data()) {
             return Err(InvalidValue::new(
-                "sub-option code",
-                "1-4 have typed setters",
+                "sub-option",
+                "1-4 with a valid value have typed setters",
             ));
         }
         self.other.push(sub);
@@ -158,33 +246,49 @@ impl<'a> AcsOptions<'a> {
         self.retry_multiplier
     }
 
-    /// The sub-options other than 1-4, in wire order.
+    /// The sub-options kept raw, in wire order: codes other than 1-4, and (lenient reading) any
+    /// of 1-4 whose value did not decode.
     #[must_use]
     pub fn other(&self) -> &[SubOption<'a>] {
         &self.other
     }
 
-    /// Parses with the default [`Limits`].
+    /// Parses leniently with the default limits: the whole input is the value. Pad (0) is
+    /// skipped and end (255) ends the value.
     ///
     /// # Errors
     ///
-    /// [`ParseError`] naming the sub-option.
+    /// [`ParseError`] naming the sub-option: truncated or repeated.
     pub fn parse(input: &'a [u8]) -> Result<Self, ParseError> {
-        Self::parse_with(input, &Limits::default())
+        Self::read(input, &ReadOptions::default(), &mut Warnings::discard())
     }
 
-    /// Parses with the given limits. Pad (0) is skipped and end (255) ends the value.
+    /// Parses with `options`, returning the sub-options kept raw because their value did not
+    /// decode as warnings ([`WarningKind::SubOptionKeptRaw`]). Strict mode refuses them with
+    /// the reason ([`ErrorKind::SubOptionNotDecimal`], ...).
     ///
     /// # Errors
     ///
-    /// [`ParseError`] naming the sub-option: truncated, repeated, or an invalid value.
-    pub fn parse_with(input: &'a [u8], limits: &Limits) -> Result<Self, ParseError> {
-        if input.len() > limits.max_input_len {
+    /// [`ParseError`] naming the sub-option: truncated, repeated, an undecodable value in strict
+    /// mode, or the limit hit.
+    pub fn parse_with(input: &'a [u8], options: &ReadOptions) -> Result<Parsed<Self>, ParseError> {
+        let mut warnings = Warnings::new(options.limits.max_warnings);
+        let value = Self::read(input, options, &mut warnings)?;
+        Ok(warnings.finish(value))
+    }
+
+    pub(crate) fn read(
+        input: &'a [u8],
+        options: &ReadOptions,
+        warnings: &mut Warnings,
+    ) -> Result<Self, ParseError> {
+        let limits = &options.limits;
+        if input.len() > limits.max_input_bytes {
             return Err(ParseError::new(
-                limits.max_input_len,
-                ParseErrorKind::LimitExceeded {
-                    limit: Limit::InputLength,
-                    max: limits.max_input_len,
+                limits.max_input_bytes,
+                ErrorKind::LimitExceeded {
+                    limit: Limit::InputBytes,
+                    max: limits.max_input_bytes,
                 },
             )
             .within(Location::Option { code: CODE }));
@@ -192,56 +296,67 @@ impl<'a> AcsOptions<'a> {
         let subs = suboptions::parse(input, CODE, 0, PadEnd::Honour, limits)?;
         let mut out = AcsOptions::default();
         for sub in subs {
-            let bad = |reason| {
-                ParseError::new(
-                    sub.offset,
-                    ParseErrorKind::SubOptionInvalid {
-                        code: CODE,
-                        sub: sub.code,
-                        reason,
-                    },
-                )
+            let Some(decoded) = decode_known(sub.code, sub.data) else {
+                out.other.push(sub.to_suboption());
+                continue;
             };
-            let data = sub.data;
-            match sub.code {
-                SUB_ACS_URL | SUB_PROVISIONING_CODE => {
-                    let text = core::str::from_utf8(data).map_err(|_| bad("not valid utf-8"))?;
-                    let max = if sub.code == SUB_ACS_URL { 255 } else { 64 };
-                    text_ok(text, max).map_err(bad)?;
+            let value = match decoded {
+                Ok(v) => v,
+                Err(why) if options.strict => {
+                    return Err(ParseError::new(sub.offset, why.kind(sub.code)));
+                }
+                Err(_) => {
+                    // One odd sub-option must not cost the ACS URL and the provisioning code
+                    // beside it: keep its bytes and say so.
+                    warnings.push(
+                        sub.offset,
+                        Location::SubOption {
+                            code: CODE,
+                            sub: sub.code,
+                        },
+                        WarningKind::SubOptionKeptRaw,
+                    );
+                    out.other.push(sub.to_suboption());
+                    continue;
+                }
+            };
+            let repeated = match value {
+                Known::Text(t) => {
                     let slot = if sub.code == SUB_ACS_URL {
                         &mut out.acs_url
                     } else {
                         &mut out.provisioning_code
                     };
-                    if slot.replace(Cow::Borrowed(text)).is_some() {
-                        return Err(bad("repeated"));
-                    }
+                    slot.replace(Cow::Borrowed(t)).is_some()
                 }
-                SUB_RETRY_MIN_WAIT | SUB_RETRY_MULTIPLIER => {
-                    let v =
-                        parse_decimal(data).ok_or_else(|| bad("not a decimal number 0..=65535"))?;
-                    let (slot, ok) = if sub.code == SUB_RETRY_MIN_WAIT {
-                        (&mut out.retry_min_wait, v >= 1)
+                Known::Number(v) => {
+                    let slot = if sub.code == SUB_RETRY_MIN_WAIT {
+                        &mut out.retry_min_wait
                     } else {
-                        (&mut out.retry_multiplier, multiplier_ok(v))
+                        &mut out.retry_multiplier
                     };
-                    if !ok {
-                        return Err(bad("out of range"));
-                    }
-                    if slot.replace(v).is_some() {
-                        return Err(bad("repeated"));
-                    }
+                    slot.replace(v).is_some()
                 }
-                _ => out.other.push(sub.to_suboption()),
+            };
+            // Two values for one parameter: which one the server meant cannot be known.
+            if repeated {
+                return Err(ParseError::new(
+                    sub.offset,
+                    ErrorKind::SubOptionRepeated {
+                        code: CODE,
+                        sub: sub.code,
+                    },
+                ));
             }
         }
         Ok(out)
     }
 
-    /// Appends the canonical encoding: sub-options 1, 2, 3, 4, then the others in order.
-    pub fn write_to(&self, out: &mut Vec<u8>) {
+    /// Appends the canonical encoding: sub-options 1, 2, 3, 4, then the raw ones in order.
+    pub fn write_into(&self, out: &mut Vec<u8>) {
         let mut put = |code: u8, data: &[u8]| {
             out.push(code);
+            // The setters and the reader keep every value at most 255 bytes long.
             out.push(u8::try_from(data.len()).unwrap_or(u8::MAX));
             out.extend_from_slice(data);
         };
@@ -251,14 +366,15 @@ impl<'a> AcsOptions<'a> {
         if let Some(v) = &self.provisioning_code {
             put(SUB_PROVISIONING_CODE, v.as_bytes());
         }
+        let mut digits = [0u8; 5];
         if let Some(v) = self.retry_min_wait {
-            put(SUB_RETRY_MIN_WAIT, v.to_string().as_bytes());
+            put(SUB_RETRY_MIN_WAIT, decimal(v, &mut digits));
         }
         if let Some(v) = self.retry_multiplier {
-            put(SUB_RETRY_MULTIPLIER, v.to_string().as_bytes());
+            put(SUB_RETRY_MULTIPLIER, decimal(v, &mut digits));
         }
         for sub in &self.other {
-            sub.write_to(out);
+            sub.write_into(out);
         }
     }
 
@@ -266,8 +382,18 @@ impl<'a> AcsOptions<'a> {
     #[must_use]
     pub fn to_vec(&self) -> Vec<u8> {
         let mut out = Vec::new();
-        self.write_to(&mut out);
+        self.write_into(&mut out);
         out
+    }
+
+    /// Writes the canonical encoding to `w`.
+    ///
+    /// # Errors
+    ///
+    /// Only the writer's own errors.
+    #[cfg(feature = "std")]
+    pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        w.write_all(&self.to_vec())
     }
 
     /// Copies borrowed data so the value outlives its input.
@@ -279,6 +405,20 @@ impl<'a> AcsOptions<'a> {
             retry_min_wait: self.retry_min_wait,
             retry_multiplier: self.retry_multiplier,
             other: self.other.into_iter().map(SubOption::into_owned).collect(),
+        }
+    }
+}
+
+/// `v` in decimal, without allocating.
+fn decimal(mut v: u16, buf: &mut [u8; 5]) -> &[u8] {
+    let mut at = buf.len();
+    loop {
+        at -= 1;
+        // A digit is below 10.
+        buf[at] = b'0' + u8::try_from(v % 10).unwrap_or(0);
+        v /= 10;
+        if v == 0 {
+            return &buf[at..];
         }
     }
 }
@@ -312,33 +452,103 @@ mod tests {
             v.to_vec(),
             b"\x01\x10http://acs.test/\x02\x03abc\x03\x0230\x04\x042000\x05\x01z"
         );
+    }
 
-        let bad: &[(&[u8], u8, &str)] = &[
-            (b"\x01\x00", 1, "empty"),
-            (b"\x01\x01\xff", 1, "not valid utf-8"),
-            (b"\x03\x010", 3, "out of range"),
-            (b"\x04\x03999", 4, "out of range"),
-            (b"\x03\x06100000", 3, "not a decimal number 0..=65535"),
-            (b"\x03\x0565536", 3, "not a decimal number 0..=65535"),
-            (b"\x02\x01a\x02\x01b", 2, "repeated"),
+    /// Each undecodable value: refused in strict mode with its reason, kept raw with a warning
+    /// in lenient mode, the ACS URL beside it kept.
+    #[test]
+    fn undecodable_values_strict_and_lenient() {
+        use ErrorKind as K;
+        let (code, url) = (43, b"\x01\x08http://a");
+        let table: &[(&[u8], ErrorKind)] = &[
+            (b"\x01\x00", K::SubOptionEmpty { code, sub: 1 }),
+            (b"\x01\x01\xff", K::SubOptionNotUtf8 { code, sub: 1 }),
+            (
+                b"\x02\x02a\n",
+                K::SubOptionControlChar {
+                    code,
+                    sub: 2,
+                    byte: b'\n',
+                },
+            ),
+            (
+                b"\x03\x010",
+                K::SubOptionOutOfRange {
+                    code,
+                    sub: 3,
+                    value: 0,
+                    min: 1,
+                },
+            ),
+            (
+                b"\x04\x03999",
+                K::SubOptionOutOfRange {
+                    code,
+                    sub: 4,
+                    value: 999,
+                    min: 1000,
+                },
+            ),
+            (b"\x03\x06100000", K::SubOptionNotDecimal { code, sub: 3 }),
+            (b"\x03\x0565536", K::SubOptionNotDecimal { code, sub: 3 }),
+            // Binary forms real servers send: 30 s as a 16-bit and 2000 as a 32-bit integer.
+            (b"\x03\x02\x00\x1e", K::SubOptionNotDecimal { code, sub: 3 }),
+            (
+                b"\x04\x04\x00\x00\x07\xd0",
+                K::SubOptionNotDecimal { code, sub: 4 },
+            ),
         ];
-        for (input, sub, reason) in bad {
-            let err = AcsOptions::parse(input).unwrap_err();
+        for (odd, kind) in table {
+            let input = [&url[..], odd].concat();
+            let err = AcsOptions::parse_with(&input, &ReadOptions::strict()).unwrap_err();
+            assert_eq!((err.kind(), err.offset()), (kind, 10), "{odd:?}");
+
+            let parsed = AcsOptions::parse_with(&input, &ReadOptions::lenient()).unwrap();
+            assert_eq!(parsed.value.acs_url(), Some("http://a"), "{odd:?}");
+            assert_eq!(parsed.value.other().len(), 1, "{odd:?}");
+            assert_eq!(parsed.value.other()[0].code(), odd[0]);
+            assert_eq!(
+                parsed.warnings,
+                [crate::Warning {
+                    offset: 10,
+                    location: Location::SubOption { code, sub: odd[0] },
+                    kind: WarningKind::SubOptionKeptRaw,
+                }],
+                "{odd:?}"
+            );
+            // What was kept raw is written back as it came, and reads back the same.
+            let bytes = parsed.value.to_vec();
+            assert_eq!(bytes, input);
+            assert_eq!(AcsOptions::parse(&bytes).unwrap(), parsed.value);
+            assert_eq!(AcsOptions::parse(&input).unwrap(), parsed.value);
+        }
+    }
+
+    #[test]
+    fn repeated_is_an_error_in_both_modes() {
+        for options in [ReadOptions::lenient(), ReadOptions::strict()] {
+            let err = AcsOptions::parse_with(b"\x02\x01a\x02\x01b", &options).unwrap_err();
+            assert_eq!(err.offset(), 3);
             assert_eq!(
                 err.kind(),
-                &ParseErrorKind::SubOptionInvalid {
-                    code: 43,
-                    sub: *sub,
-                    reason
-                },
-                "{input:?}"
+                &ErrorKind::SubOptionRepeated { code: 43, sub: 2 }
             );
         }
     }
 
     #[test]
-    fn repeated_error_points_at_second() {
-        let err = AcsOptions::parse(b"\x02\x01a\x02\x01b").unwrap_err();
-        assert_eq!(err.offset(), 3);
+    fn with_other_takes_known_codes_only_when_undecodable() {
+        let raw = SubOption::new(3, &b"\x00\x1e"[..]).unwrap();
+        assert!(AcsOptions::new().with_other(raw).is_ok());
+        let decodable = SubOption::new(3, &b"30"[..]).unwrap();
+        assert!(AcsOptions::new().with_other(decodable).is_err());
+    }
+
+    #[test]
+    fn decimal_writes_every_width() {
+        let mut buf = [0; 5];
+        for v in [0u16, 7, 10, 999, 1000, 65535] {
+            assert_eq!(decimal(v, &mut buf), alloc::format!("{v}").as_bytes());
+        }
     }
 }

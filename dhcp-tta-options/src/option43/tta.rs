@@ -5,46 +5,8 @@ use alloc::string::String;
 use alloc::vec::Vec;
 use core::fmt;
 
-use crate::error::{Field, InvalidValue, Limit, Location, ParseError, ParseErrorKind};
-use crate::limits::Limits;
-
-/// Tolerances for quirks real DHCP servers add around the TTA text (spec section 3 Decision).
-///
-/// All are on by default; [`Leniency::STRICT`] turns them all off. Output is always canonical,
-/// whatever was tolerated on input.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[non_exhaustive]
-pub struct Leniency {
-    /// Ignore ASCII whitespace around the whole value and around each field (hand-edited
-    /// server configurations, `"KT, http://..."`).
-    pub trim_whitespace: bool,
-    /// Ignore NUL bytes at the end (servers that send the C string's terminator).
-    pub trailing_nul: bool,
-    /// Ignore one `|` at the end (servers that join entries with a terminator, not a separator).
-    pub trailing_separator: bool,
-}
-
-impl Leniency {
-    /// Every tolerance off: only canonical text parses.
-    pub const STRICT: Leniency = Leniency {
-        trim_whitespace: false,
-        trailing_nul: false,
-        trailing_separator: false,
-    };
-    /// Every tolerance on (the default).
-    pub const LENIENT: Leniency = Leniency {
-        trim_whitespace: true,
-        trailing_nul: true,
-        trailing_separator: true,
-    };
-}
-
-impl Default for Leniency {
-    fn default() -> Self {
-        Leniency::LENIENT
-    }
-}
+use crate::error::{ErrorKind, Field, InvalidValue, Limit, Location, ParseError, WarningKind};
+use crate::read::{Parsed, ReadOptions, Warnings};
 
 /// One provider entry: `ServiceProviderID,ProvisioningServerURL,NTPServerURL`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -200,86 +162,130 @@ pub struct ProviderList<'a> {
 }
 
 impl<'a> ProviderList<'a> {
-    /// Parses with the default [`Limits`] and [`Leniency`].
+    /// Parses leniently with the default limits: the whole input is the value.
     ///
     /// # Errors
     ///
     /// [`ParseError`] naming the entry index and the field.
     pub fn parse(input: &'a [u8]) -> Result<Self, ParseError> {
-        Self::parse_with(input, &Limits::default())
+        Self::read(input, &ReadOptions::default(), &mut Warnings::discard())
     }
 
-    /// Parses with the given limits and the default [`Leniency`].
+    /// Parses with `options`, returning the tolerances used as warnings: surrounding
+    /// whitespace, trailing NULs, one trailing `|`. Strict mode refuses each of them with the
+    /// error the text has without the tolerance ([`ErrorKind::Whitespace`],
+    /// [`ErrorKind::ControlChar`], [`ErrorKind::EmptyEntry`]).
     ///
     /// # Errors
     ///
     /// [`ParseError`] naming the entry index and the field, or the limit hit.
-    pub fn parse_with(input: &'a [u8], limits: &Limits) -> Result<Self, ParseError> {
-        Self::parse_with_leniency(input, limits, Leniency::default())
+    pub fn parse_with(input: &'a [u8], options: &ReadOptions) -> Result<Parsed<Self>, ParseError> {
+        let mut warnings = Warnings::new(options.limits.max_warnings);
+        let list = Self::read(input, options, &mut warnings)?;
+        Ok(warnings.finish(list))
     }
 
-    /// Parses with the given limits and tolerances.
-    ///
-    /// # Errors
-    ///
-    /// [`ParseError`] naming the entry index and the field, or the limit hit.
-    pub fn parse_with_leniency(
+    pub(crate) fn read(
         input: &'a [u8],
-        limits: &Limits,
-        leniency: Leniency,
+        options: &ReadOptions,
+        warnings: &mut Warnings,
     ) -> Result<Self, ParseError> {
-        if input.len() > limits.max_input_len {
+        let limits = &options.limits;
+        let lenient = !options.strict;
+        if input.len() > limits.max_input_bytes {
             return Err(ParseError::new(
-                limits.max_input_len,
-                ParseErrorKind::LimitExceeded {
-                    limit: Limit::InputLength,
-                    max: limits.max_input_len,
+                limits.max_input_bytes,
+                ErrorKind::LimitExceeded {
+                    limit: Limit::InputBytes,
+                    max: limits.max_input_bytes,
                 },
             )
             .within(Location::ProviderList));
         }
+        // What lenient mode strips around the text, as (offset, quirk), reported in input order
+        // after the entries' own warnings: at most leading whitespace, whitespace before the
+        // `|`, the `|`, trailing whitespace and trailing NULs.
+        let mut tail: [Option<(usize, WarningKind)>; 4] = [None; 4];
         let mut start = 0;
         let mut end = input.len();
-        loop {
-            match input[..end].last() {
-                Some(0) if leniency.trailing_nul => end -= 1,
-                Some(b) if leniency.trim_whitespace && b.is_ascii_whitespace() => end -= 1,
-                _ => break,
+        if lenient {
+            let (mut ws, mut nul) = (None, None);
+            while let Some(&b) = input[..end].last() {
+                match b {
+                    0 => nul = Some(end - 1),
+                    b if b.is_ascii_whitespace() => ws = Some(end - 1),
+                    _ => break,
+                }
+                end -= 1;
             }
-        }
-        if leniency.trim_whitespace {
-            (start, end) = trim_ws(input, start, end);
-        }
-        if leniency.trailing_separator && end > start && input[end - 1] == b'|' {
-            end -= 1;
-            if leniency.trim_whitespace {
-                (start, end) = trim_ws(input, start, end);
+            tail[0] = nul.map(|at| (at, WarningKind::TrailingNul));
+            tail[1] = ws.map(|at| (at, WarningKind::Whitespace));
+            while start < end && input[start].is_ascii_whitespace() {
+                start += 1;
+            }
+            if start > 0 {
+                warnings.push(0, Location::ProviderList, WarningKind::Whitespace);
+            }
+            if end > start && input[end - 1] == b'|' {
+                end -= 1;
+                tail[2] = Some((end, WarningKind::TrailingSeparator));
+                let (_, e) = trim_ws(input, start, end);
+                if e < end {
+                    tail[3] = Some((e, WarningKind::Whitespace));
+                    end = e;
+                }
             }
         }
         if start == end {
-            return Err(ParseError::new(start, ParseErrorKind::NoEntries));
+            return Err(ParseError::new(start, ErrorKind::NoEntries));
         }
+        // The grammar (nom): entries `field,field,field` joined by `|`. Each entry is read in
+        // place, so reading allocates nothing; the field checks follow it.
+        let mut rest = &input[start..end];
         let mut len = 0;
-        for (entry, (e_start, e_end)) in split(input, start, end, b'|').enumerate() {
-            len += 1;
-            if len > limits.max_providers {
+        loop {
+            let e_start = end - rest.len();
+            if len == limits.max_providers {
                 return Err(ParseError::new(
                     e_start,
-                    ParseErrorKind::LimitExceeded {
+                    ErrorKind::LimitExceeded {
                         limit: Limit::Providers,
                         max: limits.max_providers,
                     },
                 )
-                .within(Location::Entry { entry }));
+                .within(Location::Entry { entry: len }));
             }
-            check_entry(input, entry, e_start, e_end, limits, leniency)?;
+            let Ok((after, fields)) = grammar::entry(rest) else {
+                return Err(entry_error(input, len, e_start, end));
+            };
+            // The entry's shape first, then its fields, as the errors say.
+            let next = match grammar::separator(after) {
+                Ok((next, ())) => Some(next),
+                Err(_) if after.is_empty() => None,
+                // A fourth field.
+                Err(_) => return Err(entry_error(input, len, e_start, end)),
+            };
+            let e_end = end - after.len();
+            for (field, value) in Field::ALL.into_iter().zip(fields) {
+                let fs = e_start + offset_in(&input[e_start..e_end], value);
+                check_field(input, len, field, (fs, fs + value.len()), options, warnings)?;
+            }
+            len += 1;
+            match next {
+                Some(next) => rest = next,
+                None => break,
+            }
+        }
+        tail.sort_unstable_by_key(|t| t.map(|(at, _)| at));
+        for (at, kind) in tail.into_iter().flatten() {
+            warnings.push(at, Location::ProviderList, kind);
         }
         // Every field is UTF-8 and the separators are ASCII, so this does not fail; mapping the
         // error keeps the no-panic contract without an unwrap.
         let text = core::str::from_utf8(&input[start..end]).map_err(|e| {
             ParseError::new(
                 start + e.valid_up_to(),
-                ParseErrorKind::NotUtf8 {
+                ErrorKind::NotUtf8 {
                     entry: 0,
                     field: Field::ProviderId,
                 },
@@ -354,25 +360,38 @@ impl<'a> ProviderList<'a> {
         self.iter().collect()
     }
 
-    /// Writes the canonical text: entries joined by `|`, fields by `,`, nothing around them.
-    ///
-    /// # Errors
-    ///
-    /// Only the writer's own errors.
-    pub fn write_to(&self, w: &mut impl fmt::Write) -> fmt::Result {
+    /// Appends the canonical text: entries joined by `|`, fields by `,`, nothing around them
+    /// (the same text as `Display`).
+    pub fn write_into(&self, out: &mut Vec<u8>) {
         for (i, p) in self.iter().enumerate() {
             if i > 0 {
-                w.write_char('|')?;
+                out.push(b'|');
             }
-            write!(w, "{p}")?;
+            for (k, f) in p.fields().into_iter().enumerate() {
+                if k > 0 {
+                    out.push(b',');
+                }
+                out.extend_from_slice(f.as_bytes());
+            }
         }
-        Ok(())
     }
 
     /// The canonical text as bytes (the option-43 value).
     #[must_use]
     pub fn to_vec(&self) -> Vec<u8> {
-        alloc::string::ToString::to_string(self).into_bytes()
+        let mut out = Vec::with_capacity(self.text.len());
+        self.write_into(&mut out);
+        out
+    }
+
+    /// Writes the canonical text to `w`.
+    ///
+    /// # Errors
+    ///
+    /// Only the writer's own errors.
+    #[cfg(feature = "std")]
+    pub fn write_to(&self, w: &mut impl std::io::Write) -> std::io::Result<()> {
+        w.write_all(&self.to_vec())
     }
 
     /// Copies borrowed text so the list outlives its input.
@@ -385,95 +404,108 @@ impl<'a> ProviderList<'a> {
     }
 }
 
-fn check_entry(
-    input: &[u8],
-    entry: usize,
-    start: usize,
-    end: usize,
-    limits: &Limits,
-    leniency: Leniency,
-) -> Result<(), ParseError> {
-    let (ts, te) = trim_ws(input, start, end);
-    if ts == te {
-        return Err(ParseError::new(start, ParseErrorKind::EmptyEntry { entry }));
+/// The nom grammar of the text (the hand-written peer it was measured against is in the
+/// workspace bench `benches/benches/dhcp.rs`; the README has the figures and the decision).
+mod grammar {
+    use nom::bytes::complete::take_till;
+    use nom::character::complete::char;
+    use nom::combinator::value;
+    use nom::{IResult, Parser};
+
+    /// One field: anything up to the next separator.
+    fn field(i: &[u8]) -> IResult<&[u8], &[u8], ()> {
+        take_till(|b| b == b',' || b == b'|').parse(i)
     }
-    let found = split(input, start, end, b',').count();
-    if found != 3 {
-        return Err(ParseError::new(
-            start,
-            ParseErrorKind::FieldCount { entry, found },
-        ));
+
+    /// `ID,URL,NTP`, untrimmed.
+    pub(super) fn entry(i: &[u8]) -> IResult<&[u8], [&[u8]; 3], ()> {
+        (field, char(','), field, char(','), field)
+            .map(|(id, _, url, _, ntp)| [id, url, ntp])
+            .parse(i)
     }
-    for (field, (fs, fe)) in Field::ALL.into_iter().zip(split(input, start, end, b',')) {
-        let (s, e) = trim_ws(input, fs, fe);
-        if !leniency.trim_whitespace && (s, e) != (fs, fe) {
-            return Err(ParseError::new(
-                fs,
-                ParseErrorKind::Whitespace { entry, field },
-            ));
-        }
-        let value = &input[s..e];
-        if value.len() > limits.max_field_len {
-            return Err(ParseError::new(
-                s,
-                ParseErrorKind::LimitExceeded {
-                    limit: Limit::FieldLength,
-                    max: limits.max_field_len,
-                },
-            )
-            .within(Location::EntryField { entry, field }));
-        }
-        if let Some(i) = value.iter().position(|&b| is_control(b)) {
-            return Err(ParseError::new(
-                s + i,
-                ParseErrorKind::ControlChar {
-                    entry,
-                    field,
-                    byte: value[i],
-                },
-            ));
-        }
-        if let Err(err) = core::str::from_utf8(value) {
-            return Err(ParseError::new(
-                s + err.valid_up_to(),
-                ParseErrorKind::NotUtf8 { entry, field },
-            ));
-        }
-        match field {
-            Field::ProviderId if value.is_empty() => {
-                return Err(ParseError::new(
-                    s,
-                    ParseErrorKind::EmptyField { entry, field },
-                ));
-            }
-            Field::ProvisioningUrl if !is_http_url(value) => {
-                return Err(ParseError::new(
-                    s,
-                    ParseErrorKind::NotHttpUrl { entry, field },
-                ));
-            }
-            _ => {}
-        }
+
+    /// The `|` between entries.
+    pub(super) fn separator(i: &[u8]) -> IResult<&[u8], (), ()> {
+        value((), char('|')).parse(i)
     }
-    Ok(())
 }
 
-/// Splits `input[start..end]` on `sep`, yielding absolute ranges.
-fn split(input: &[u8], start: usize, end: usize, sep: u8) -> impl Iterator<Item = (usize, usize)> {
-    let mut pos = Some(start);
-    core::iter::from_fn(move || {
-        let s = pos?;
-        match input[s..end].iter().position(|&b| b == sep) {
-            Some(i) => {
-                pos = Some(s + i + 1);
-                Some((s, s + i))
-            }
-            None => {
-                pos = None;
-                Some((s, end))
-            }
+/// Where `part`, a slice of `whole`, starts in it.
+fn offset_in(whole: &[u8], part: &[u8]) -> usize {
+    (part.as_ptr() as usize).saturating_sub(whole.as_ptr() as usize)
+}
+
+/// The error for entry `entry` at `start` that the grammar refused: empty, or not three fields.
+fn entry_error(input: &[u8], entry: usize, start: usize, end: usize) -> ParseError {
+    let e_end = input[start..end]
+        .iter()
+        .position(|&b| b == b'|')
+        .map_or(end, |i| start + i);
+    let (ts, te) = trim_ws(input, start, e_end);
+    if ts == te {
+        return ParseError::new(start, ErrorKind::EmptyEntry { entry });
+    }
+    let found = 1 + input[start..e_end].iter().filter(|&&b| b == b',').count();
+    ParseError::new(start, ErrorKind::FieldCount { entry, found })
+}
+
+fn check_field(
+    input: &[u8],
+    entry: usize,
+    field: Field,
+    (fs, fe): (usize, usize),
+    options: &ReadOptions,
+    warnings: &mut Warnings,
+) -> Result<(), ParseError> {
+    let limits = &options.limits;
+    let (s, e) = trim_ws(input, fs, fe);
+    if (s, e) != (fs, fe) {
+        if options.strict {
+            return Err(ParseError::new(fs, ErrorKind::Whitespace { entry, field }));
         }
-    })
+        warnings.push(
+            fs,
+            Location::EntryField { entry, field },
+            WarningKind::Whitespace,
+        );
+    }
+    let value = &input[s..e];
+    if value.len() > limits.max_field_bytes {
+        return Err(ParseError::new(
+            s,
+            ErrorKind::LimitExceeded {
+                limit: Limit::FieldBytes,
+                max: limits.max_field_bytes,
+            },
+        )
+        .within(Location::EntryField { entry, field }));
+    }
+    if let Some(i) = value.iter().position(|&b| is_control(b)) {
+        return Err(ParseError::new(
+            s + i,
+            ErrorKind::ControlChar {
+                entry,
+                field,
+                byte: value[i],
+            },
+        ));
+    }
+    if let Err(err) = core::str::from_utf8(value) {
+        return Err(ParseError::new(
+            s + err.valid_up_to(),
+            ErrorKind::NotUtf8 { entry, field },
+        ));
+    }
+    match field {
+        Field::ProviderId if value.is_empty() => {
+            return Err(ParseError::new(s, ErrorKind::EmptyField { entry, field }));
+        }
+        Field::ProvisioningUrl if !is_http_url(value) => {
+            return Err(ParseError::new(s, ErrorKind::NotHttpUrl { entry, field }));
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Iterator over the entries of a [`ProviderList`].
@@ -528,7 +560,13 @@ impl fmt::Debug for ProviderList<'_> {
 
 impl fmt::Display for ProviderList<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.write_to(f)
+        for (i, p) in self.iter().enumerate() {
+            if i > 0 {
+                f.write_str("|")?;
+            }
+            write!(f, "{p}")?;
+        }
+        Ok(())
     }
 }
 
@@ -540,6 +578,7 @@ impl serde::Serialize for ProviderList<'_> {
 }
 
 #[cfg(feature = "arbitrary")]
+#[doc(hidden)]
 impl<'u> arbitrary::Arbitrary<'u> for ProviderList<'static> {
     fn arbitrary(u: &mut arbitrary::Unstructured<'u>) -> arbitrary::Result<Self> {
         let n = u.int_in_range(1..=4)?;
@@ -561,7 +600,7 @@ mod tests {
     use super::*;
     use alloc::string::ToString;
 
-    fn parse(s: &str) -> Result<ProviderList<'_>, ParseErrorKind> {
+    fn parse(s: &str) -> Result<ProviderList<'_>, ErrorKind> {
         ProviderList::parse(s.as_bytes()).map_err(|e| e.kind().clone())
     }
 
@@ -594,9 +633,9 @@ mod tests {
 
     #[test]
     fn rejected_inputs_name_entry_and_field() {
+        use ErrorKind as K;
         use Field::*;
-        use ParseErrorKind as K;
-        let table: &[(&str, ParseErrorKind)] = &[
+        let table: &[(&str, ErrorKind)] = &[
             ("", K::NoEntries),
             (" \0", K::NoEntries),
             ("|", K::NoEntries),
@@ -658,23 +697,64 @@ mod tests {
 
     #[test]
     fn strict_mode_rejects_each_tolerance() {
-        fn strict(s: &str) -> Result<ProviderList<'_>, ParseErrorKind> {
-            ProviderList::parse_with_leniency(s.as_bytes(), &Limits::default(), Leniency::STRICT)
+        fn strict(s: &str) -> Result<ProviderList<'_>, ErrorKind> {
+            ProviderList::parse_with(s.as_bytes(), &ReadOptions::strict())
+                .map(|p| p.value)
                 .map_err(|e| e.kind().clone())
         }
         assert!(strict("A,http://a,n").is_ok());
         assert!(matches!(
             strict("A,http://a,n\0"),
-            Err(ParseErrorKind::ControlChar { .. })
+            Err(ErrorKind::ControlChar { .. })
         ));
         assert!(matches!(
             strict("A,http://a,n|"),
-            Err(ParseErrorKind::EmptyEntry { entry: 1 })
+            Err(ErrorKind::EmptyEntry { entry: 1 })
         ));
         assert!(matches!(
             strict(" A,http://a,n"),
-            Err(ParseErrorKind::Whitespace { entry: 0, .. })
+            Err(ErrorKind::Whitespace { entry: 0, .. })
         ));
+    }
+
+    #[test]
+    fn each_tolerance_is_a_warning_in_input_order() {
+        use crate::Warning;
+        let w = |offset, location, kind| Warning {
+            offset,
+            location,
+            kind,
+        };
+        let input = b" A,http://a,n |\0";
+        let parsed = ProviderList::parse_with(input, &ReadOptions::lenient()).unwrap();
+        assert_eq!(parsed.value.to_string(), "A,http://a,n");
+        assert_eq!(
+            parsed.warnings,
+            [
+                w(0, Location::ProviderList, WarningKind::Whitespace),
+                w(13, Location::ProviderList, WarningKind::Whitespace),
+                w(14, Location::ProviderList, WarningKind::TrailingSeparator),
+                w(15, Location::ProviderList, WarningKind::TrailingNul),
+            ]
+        );
+        assert_eq!(
+            parsed.warnings[3].to_string(),
+            "trailing nul ignored at byte 15 (provider list)"
+        );
+        let parsed = ProviderList::parse_with(b"A, http://a,n", &ReadOptions::lenient()).unwrap();
+        assert_eq!(
+            parsed.warnings,
+            [w(
+                2,
+                Location::EntryField {
+                    entry: 0,
+                    field: Field::ProvisioningUrl
+                },
+                WarningKind::Whitespace
+            )]
+        );
+        let clean = ProviderList::parse_with(b"A,http://a,n", &ReadOptions::strict()).unwrap();
+        assert!(clean.warnings.is_empty());
     }
 
     #[test]
@@ -683,7 +763,7 @@ mod tests {
         assert_eq!(err.offset(), 12);
         assert_eq!(
             err.kind(),
-            &ParseErrorKind::NotUtf8 {
+            &ErrorKind::NotUtf8 {
                 entry: 0,
                 field: Field::NtpServer
             }

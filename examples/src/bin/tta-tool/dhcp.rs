@@ -4,16 +4,18 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use dhcp_tta_options::{
-    AcsOptions, DhcpOption, Field, Limits, Location, Option43, OptionsField, ParseError, Provider,
-    ProviderList, Tr111, VendorInfo, classify, detect, tr098,
+    AcsOptions, DhcpOption, Field, GatewayOption, Location, Option43, OptionsField, ParseError,
+    Provider, ProviderList, ReadOptions, Tr111, VendorInfo, Warning, classify, detect,
 };
 use serde_json::{Value, json};
 
-use crate::io::{fail, print_json, print_line};
+use crate::io::{fail, print_json, print_line, warn};
 
 #[derive(Debug, Subcommand)]
 pub(crate) enum Command {
-    /// Decode an option-43 value (hex or text) or a whole options field; prints JSON.
+    /// Decode an option-43 value (hex or text) or a whole options field; prints JSON. The
+    /// tolerances used (whitespace, a trailing NUL or `|`, a TR-069 sub-option kept raw) are
+    /// warnings on stderr.
     ///
     /// An error inside option 43 or 125 of an options field counts bytes from the start of
     /// that option's value, and says so: `(option 43 value: entry 1 provisioning url)`.
@@ -97,7 +99,17 @@ fn parse_hex(text: &str, arg: &str) -> Result<Vec<u8>, String> {
 /// An error of a value decoded inside an option (43, 125): its offsets count from the start of
 /// that option's value, not of the whole input, and `<where>` says so.
 fn nested(code: u8, e: &ParseError) -> String {
-    let inner = match *e.location() {
+    format!(
+        "{} at byte {} ({})",
+        e.kind(),
+        e.offset(),
+        nested_place(code, e.location())
+    )
+}
+
+/// `option 43 value: entry 1 provisioning url`: the place inside an option's value.
+fn nested_place(code: u8, location: &Location) -> String {
+    let inner = match *location {
         Location::Input => None,
         Location::Option { code: c } if c == code => None,
         Location::SubOption { code: c, sub } if c == code => Some(format!("sub-option {sub}")),
@@ -105,11 +117,29 @@ fn nested(code: u8, e: &ParseError) -> String {
         other => Some(other.to_string()),
     };
     let inner = inner.map(|place| format!(": {place}")).unwrap_or_default();
-    format!(
-        "{} at byte {} (option {code} value{inner})",
-        e.kind(),
-        e.offset()
-    )
+    format!("option {code} value{inner}")
+}
+
+/// Prints the tolerances used on stderr, and how many were not recorded; `nested_in` is the
+/// option whose value was read inside an options field, as for errors.
+fn report_warnings(warnings: &[Warning], dropped: usize, nested_in: Option<u8>) {
+    for w in warnings {
+        match nested_in {
+            Some(code) => warn(format_args!(
+                "{} at byte {} ({})",
+                w.kind,
+                w.offset,
+                nested_place(code, &w.location)
+            )),
+            None => warn(w),
+        }
+    }
+    if dropped > 0 {
+        warn(format_args!(
+            "{dropped} more warnings not recorded (max_warnings is {})",
+            ReadOptions::default().limits.max_warnings
+        ));
+    }
 }
 
 fn to_hex(bytes: &[u8]) -> String {
@@ -138,9 +168,11 @@ fn acs_json(acs: &AcsOptions<'_>) -> Value {
     })
 }
 
-fn option43_json(value: &[u8]) -> Result<Value, ParseError> {
+fn option43_json(value: &[u8], nested_in: Option<u8>) -> Result<Value, ParseError> {
     let detection = detect(value);
-    let mut out = match Option43::parse(value)? {
+    let parsed = Option43::parse_with(value, &ReadOptions::lenient())?;
+    report_warnings(&parsed.warnings, parsed.dropped_warnings, nested_in);
+    let mut out = match parsed.value {
         Option43::Tta { providers } => json!({ "providers": providers_json(&providers) }),
         Option43::Tr069 { suboptions } => json!({ "suboptions": acs_json(&suboptions) }),
         _ => json!({}),
@@ -173,7 +205,7 @@ fn options_json(field: &OptionsField<'_>) -> Result<Value, String> {
         let mut o = json!({ "code": opt.code(), "hex": to_hex(&value) });
         match opt {
             DhcpOption::VendorSpecific(v) => {
-                o["option43"] = option43_json(v).map_err(|e| nested(43, &e))?;
+                o["option43"] = option43_json(v, Some(43)).map_err(|e| nested(43, &e))?;
             }
             DhcpOption::VendorClass(v) => {
                 o["text"] = json!(String::from_utf8_lossy(v));
@@ -191,21 +223,20 @@ fn options_json(field: &OptionsField<'_>) -> Result<Value, String> {
 
 fn decode(args: &DecodeArgs) -> ExitCode {
     let result = if let Some(hex) = &args.hex {
-        parse_hex(hex, "--hex").and_then(|v| option43_json(&v).map_err(|e| e.to_string()))
+        parse_hex(hex, "--hex").and_then(|v| option43_json(&v, None).map_err(|e| e.to_string()))
     } else if let Some(text) = &args.text {
-        option43_json(text.as_bytes()).map_err(|e| e.to_string())
+        option43_json(text.as_bytes(), None).map_err(|e| e.to_string())
     } else if let Some(hex) = &args.options_hex {
         parse_hex(hex, "--options-hex").and_then(|bytes| {
             let field = OptionsField::parse(&bytes).map_err(|e| e.to_string())?;
             options_json(&field)
         })
     } else if let Some(path) = &args.message {
-        let limits = Limits::default();
-        crate::io::read_input(path, limits.max_input_len)
+        let max = ReadOptions::default().limits.max_input_bytes;
+        crate::io::read_input(path, max)
             .map_err(|e| format!("cannot read {path}: {e}"))
             .and_then(|bytes| {
-                let field =
-                    OptionsField::parse_message(&bytes, &limits).map_err(|e| e.to_string())?;
+                let field = OptionsField::parse_message(&bytes).map_err(|e| e.to_string())?;
                 options_json(&field)
             })
     } else {
@@ -253,7 +284,7 @@ fn encode(args: &EncodeArgs) -> ExitCode {
     match args.format {
         Format::Hex => print_line(&to_hex(&list.to_vec())),
         Format::Text => print_line(&list.to_string()),
-        Format::Base64 => match tr098::encode_value(&list.to_vec()) {
+        Format::Base64 => match GatewayOption::encode_value(&list.to_vec()) {
             Ok(b) => print_line(&b),
             Err(e) => fail(e),
         },
