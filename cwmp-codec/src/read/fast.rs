@@ -55,20 +55,19 @@ pub(crate) fn expect(src: &[u8], i: usize, lit: &[u8]) -> Option<usize> {
 /// replaces without a warning. `None` for text the general path would warn about or reject:
 /// any other reference, a carriage return or another control character than tab and line feed,
 /// or no `<` to end it.
-pub(crate) fn plain_text_at(src: &str, i: usize) -> Option<(usize, Cow<'_, str>)> {
+pub(crate) fn plain_text_at(src: &str, i: usize, suspects: bool) -> Option<(usize, Cow<'_, str>)> {
     let rest = src.get(i..)?;
     let len = memchr::memchr(b'<', rest.as_bytes())?;
     let text = rest.get(..len)?;
     let bytes = text.as_bytes();
-    // Control bytes and noncharacters are rare: a vectorised scan first, the exact tests only
-    // when it finds a candidate.
-    if may_hold_illegal_chars(bytes)
-        && (bytes.iter().any(|&b| b < 0x20 && b != b'\t' && b != b'\n')
-            || first_illegal_char(text).is_some())
+    // Control bytes, noncharacters and `>` are rare: one vectorised scan finds candidates, the
+    // exact tests run only then.
+    if suspects
+        && (may_hold_illegal_chars(bytes)
+            && (bytes.iter().any(|&b| b < 0x20 && b != b'\t' && b != b'\n')
+                || first_illegal_char(text).is_some())
+            || has_cdata_end(bytes))
     {
-        return None;
-    }
-    if has_cdata_end(bytes) {
         return None;
     }
     let Some(first) = memchr::memchr(b'&', bytes) else {
@@ -178,7 +177,7 @@ impl<'a> Parser<'a> {
         }
         let src = self.src.as_bytes();
         let start = self.position();
-        let (lt, text) = plain_text_at(self.src, start)?;
+        let (lt, text) = plain_text_at(self.src, start, self.text_suspects)?;
         if lt - start > self.limits.max_text_bytes || src.get(lt + 1) != Some(&b'/') {
             return None;
         }
@@ -237,7 +236,7 @@ impl<'a> Parser<'a> {
         i = expect(src, i, b"<Name>")?;
         let name_at = i;
         let name;
-        (i, name) = plain_text_at(self.src, i)?;
+        (i, name) = plain_text_at(self.src, i, self.text_suspects)?;
         let name_len = i - name_at;
         i = expect(src, i, b"</Name>")?;
         i = skip_space(src, i);
@@ -255,7 +254,7 @@ impl<'a> Parser<'a> {
         let value_at = i;
         let mut text = Cow::Borrowed("");
         if !empty {
-            (i, text) = plain_text_at(self.src, i)?;
+            (i, text) = plain_text_at(self.src, i, self.text_suspects)?;
         }
         let text_len = i - value_at;
         if !empty {

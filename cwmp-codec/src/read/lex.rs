@@ -97,22 +97,63 @@ pub(crate) fn first_illegal_char(text: &str) -> Option<u32> {
     text.chars().find(|&c| is_illegal_char(c)).map(u32::from)
 }
 
+/// Whether `input` holds anything that makes a text not plain for the fast lane
+/// ([`super::fast::plain_text_at`]): a control character other than tab and line feed (a
+/// carriage return among them), a byte from 0xEF up (U+FFFE and U+FFFF start with 0xEF), or
+/// `]]>`. Two vectorised passes over the whole input, so that the usual input's texts need no
+/// check of their own.
+pub(crate) fn text_suspects(input: &[u8]) -> bool {
+    // Non-short-circuit `&` and `|`, so the compiler turns the fold into vector compares.
+    let odd = input.iter().fold(false, |acc, &b| {
+        acc | ((b < 0x20) & (b != b'\t') & (b != b'\n')) | (b >= 0xEF)
+    });
+    odd || memchr::memmem::find(input, b"]]>").is_some()
+}
+
 /// Whether `]]>` stands in `text`, which XML forbids outside a CDATA section.
 pub(crate) fn has_cdata_end(bytes: &[u8]) -> bool {
     memchr::memchr(b'>', bytes).is_some() && memchr::memmem::find(bytes, b"]]>").is_some()
 }
 
+/// The class of each byte in a name: [`NAME_START`] and [`NAME`] for ASCII name characters,
+/// [`NON_ASCII`] for the bytes of any other character (checked by character, rarely).
+const NAME_CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = if c.is_ascii_alphabetic() || c == b'_' {
+            NAME_START | NAME
+        } else if c.is_ascii_digit() || c == b'-' || c == b'.' {
+            NAME
+        } else if c >= 0x80 {
+            NON_ASCII
+        } else {
+            0
+        };
+        b += 1;
+    }
+    t
+};
+const NAME_START: u8 = 1;
+const NAME: u8 = 2;
+const NON_ASCII: u8 = 4;
+
 /// Whether `name` is an XML name without colon (Namespaces in XML 1.0, `NCName`): ASCII
-/// checked byte by byte, other characters against the ranges of XML 1.0 fifth edition.
+/// checked by a table lookup per byte, other characters against the ranges of XML 1.0 fifth
+/// edition.
 pub(crate) fn is_ncname(name: &[u8]) -> bool {
     let Some((&first, rest)) = name.split_first() else {
         return false;
     };
-    if first < 0x80 && rest.iter().all(|&b| b < 0x80) {
-        return (first.is_ascii_alphabetic() || first == b'_')
-            && rest
-                .iter()
-                .all(|&b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-' | b'.'));
+    // A `u8` index is always within the 256 entries.
+    let class = |b: u8| NAME_CLASS[usize::from(b)];
+    if class(first) & NAME_START != 0 && rest.iter().all(|&b| class(b) & NAME != 0) {
+        return true;
+    }
+    // Not a plain ASCII name: one still where non-ASCII name characters make the difference.
+    if !name.iter().any(|&b| class(b) & NON_ASCII != 0) {
+        return false;
     }
     let Ok(name) = std::str::from_utf8(name) else {
         return false;

@@ -161,6 +161,11 @@ pub(crate) struct Parser<'a> {
     /// Bumped whenever the namespace table changes, so [`Parser::usual_type_prefixes`] can keep
     /// its answer.
     pub(super) bindings_generation: u64,
+    /// Whether the input holds anything the fast lane must look for in each text
+    /// ([`text_suspects`]); most inputs hold none, and their texts are then taken as they are.
+    pub(super) text_suspects: bool,
+    /// The element name checked last ([`Parser::open_tag`]).
+    pub(super) last_checked_name: &'a [u8],
     /// Whether `xsi` and `xsd` were bound as usual, at a generation of the namespace table.
     pub(super) xsd_prefixes_checked: Option<(u64, bool)>,
 }
@@ -268,6 +273,7 @@ impl<'a> Parser<'a> {
         config.expand_empty_elements = false;
         config.trim_text(false);
         let fast_lane = fast_lane_enabled();
+        let text_suspects = text_suspects(src.as_bytes());
         Ok(Self {
             src,
             base,
@@ -291,6 +297,8 @@ impl<'a> Parser<'a> {
             fast_lane,
             bindings_generation: 0,
             xsd_prefixes_checked: None,
+            last_checked_name: b"",
+            text_suspects,
         })
     }
 
@@ -602,9 +610,11 @@ impl<'a> Parser<'a> {
         }
         let (qname, attrs) = raw.split_at_checked(name_len).unwrap_or((raw, ""));
         // Every name is checked, skipped and raw ones too: what is kept raw is written back.
-        if !is_qname(qname.as_bytes()) {
+        // Siblings mostly share a name (array items): the last one checked is not checked again.
+        if qname.as_bytes() != self.last_checked_name && !is_qname(qname.as_bytes()) {
             return Err(self.error_at(offset, ErrorKind::InvalidName(excerpt(qname))));
         }
+        self.last_checked_name = qname.as_bytes();
         let (prefix, local) = split_str_qname(qname);
         self.stack.push(Open {
             qname: qname.as_bytes(),
