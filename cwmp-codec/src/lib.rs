@@ -14,6 +14,7 @@ mod limits;
 mod raw;
 mod read;
 mod rpc;
+mod session;
 mod value;
 mod write;
 
@@ -35,5 +36,12 @@ pub use read::{Parsed, ReadOptions};
 pub use rpc::acs::*;
 pub use rpc::cpe::*;
 pub use rpc::types::*;
+pub use session::{
+    AcsPhase, AcsReply, AcsSession, AfterSession, ConnectionRequestGate, ConnectionRequestOutcome,
+    ConnectionRequestRejection, CpeAction, CpePhase, CpeSession, EventRetention, Incoming,
+    MIN_SESSION_TIMEOUT_MS, RateLimit, RetryPolicy, SessionConfig, SessionEnd, SessionError,
+    SessionErrorKind, SessionRetry, UdpConnectionRequest, UdpErrorKind, UdpParseError,
+    UdpRejection, UdpRequestVerifier,
+};
 pub use value::{DateTime, DateTimeText, InvalidValue, Value, XsdType};
 pub use write::WriteOptions;
