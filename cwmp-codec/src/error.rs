@@ -280,6 +280,41 @@ pub struct Warning {
     pub kind: WarningKind,
 }
 
+impl Warning {
+    /// Whether strict reading may refuse the canonical form of `env` for this warning, which
+    /// reading that form recorded: content kept as received (the crate README's list): value
+    /// texts as they came, and whatever is in an element kept raw. The round-trip tests and
+    /// the `cwmp_parse` fuzz target share this one statement of the rule.
+    #[doc(hidden)]
+    #[must_use]
+    pub fn kept_as_received(&self, env: &crate::Envelope<'_>) -> bool {
+        // The element the warning stands in, below Header or Body: its name as the path gives
+        // it, without an array index and cut (with `…`) past 64 bytes.
+        let mut parts = self.path.split('/');
+        let (section, element) = (parts.nth(1), parts.next());
+        let element = element.map(|e| e.split('[').next().unwrap_or(e));
+        let names = |name: &str| {
+            element.is_some_and(|e| {
+                e == name || e.strip_suffix('…').is_some_and(|cut| name.starts_with(cut))
+            })
+        };
+        let in_raw = match section {
+            Some("Header") => env.header.unknown.iter().any(|h| names(&h.name)),
+            Some("Body") => matches!(&env.body, crate::Body::Unknown(m) if names(&m.name)),
+            _ => false,
+        };
+        in_raw
+            || matches!(
+                self.kind,
+                WarningKind::NonRfc3339DateTime
+                    | WarningKind::ValueTypeMismatch
+                    | WarningKind::UnknownXsiType
+                    | WarningKind::SurroundingWhitespace
+                    | WarningKind::BooleanCase
+            )
+    }
+}
+
 impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
