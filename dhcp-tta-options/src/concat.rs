@@ -129,9 +129,11 @@ impl Overload {
 }
 
 /// One option, after RFC 3396 joining.
+///
+/// Serializes as the option's code (a number) and its joined value as hex, with the typed
+/// `value` beside them for options 1, 3, 6 (addresses as text), 52 and 53:
+/// `{"code": 53, "hex": "02", "value": "offer"}`, `{"code": 43, "hex": "4b54..."}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
-#[cfg_attr(feature = "serde", serde(rename_all = "snake_case"))]
 #[non_exhaustive]
 pub enum DhcpOption<'a> {
     /// 1
@@ -163,6 +165,30 @@ pub enum DhcpOption<'a> {
         /// Value.
         data: Cow<'a, [u8]>,
     },
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for DhcpOption<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use crate::suboptions::Hex;
+        use serde::ser::SerializeMap as _;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("code", &self.code())?;
+        m.serialize_entry("hex", &Hex(&self.value()))?;
+        match self {
+            DhcpOption::SubnetMask(a) | DhcpOption::ServerId(a) => m.serialize_entry("value", a)?,
+            DhcpOption::Router(v) | DhcpOption::DnsServers(v) => m.serialize_entry("value", v)?,
+            DhcpOption::Overload(o) => m.serialize_entry("value", o)?,
+            DhcpOption::MessageType(t) => m.serialize_entry("value", t)?,
+            DhcpOption::VendorSpecific(_)
+            | DhcpOption::ParameterRequestList(_)
+            | DhcpOption::VendorClass(_)
+            | DhcpOption::ClientId(_)
+            | DhcpOption::VendorIdentifying(_)
+            | DhcpOption::Other { .. } => {}
+        }
+        m.end()
+    }
 }
 
 fn addrs(data: &[u8]) -> Vec<Ipv4Addr> {

@@ -228,21 +228,30 @@ impl<'a> VendorInfo<'a> {
 
 /// The TR-111 sub-options of enterprise 3561 (TR-069 Annex F): the device announces itself to
 /// the gateway (1-3), the gateway answers with its own identity (4-6).
+///
+/// Serializes with TR-111's names as keys (`DeviceManufacturerOUI`, ...,
+/// `GatewayProductClass`), `null` when absent.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 #[non_exhaustive]
 pub struct Tr111<'a> {
     /// Sub-option 1, DeviceManufacturerOUI.
+    #[cfg_attr(feature = "serde", serde(rename = "DeviceManufacturerOUI"))]
     pub device_oui: Option<Cow<'a, str>>,
     /// Sub-option 2, DeviceSerialNumber.
+    #[cfg_attr(feature = "serde", serde(rename = "DeviceSerialNumber"))]
     pub device_serial: Option<Cow<'a, str>>,
     /// Sub-option 3, DeviceProductClass.
+    #[cfg_attr(feature = "serde", serde(rename = "DeviceProductClass"))]
     pub device_product_class: Option<Cow<'a, str>>,
     /// Sub-option 4, GatewayManufacturerOUI.
+    #[cfg_attr(feature = "serde", serde(rename = "GatewayManufacturerOUI"))]
     pub gateway_oui: Option<Cow<'a, str>>,
     /// Sub-option 5, GatewaySerialNumber.
+    #[cfg_attr(feature = "serde", serde(rename = "GatewaySerialNumber"))]
     pub gateway_serial: Option<Cow<'a, str>>,
     /// Sub-option 6, GatewayProductClass.
+    #[cfg_attr(feature = "serde", serde(rename = "GatewayProductClass"))]
     pub gateway_product_class: Option<Cow<'a, str>>,
 }
 

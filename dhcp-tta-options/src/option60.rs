@@ -48,10 +48,22 @@ pub fn classify(value: &[u8]) -> ClientKind {
 }
 
 /// An option-60 value.
+///
+/// Serializes as `{"hex": "495054562044657669636520"}`, the raw bytes as hex (a class need not
+/// be text).
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct VendorClass<'a> {
     value: Cow<'a, [u8]>,
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for VendorClass<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut st = s.serialize_struct("VendorClass", 1)?;
+        st.serialize_field("hex", &crate::suboptions::Hex(&self.value))?;
+        st.end()
+    }
 }
 
 impl<'a> VendorClass<'a> {

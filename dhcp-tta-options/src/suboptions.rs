@@ -8,8 +8,10 @@ use crate::error::{ErrorKind, InvalidValue, Limit, Location, ParseError};
 use crate::limits::Limits;
 
 /// One encapsulated sub-option, kept as raw bytes.
+///
+/// Serializes as `{"code": 11, "hex": "303031463343"}`: the code as a number, the bytes as
+/// lower-case hex.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SubOption<'a> {
     code: u8,
     data: Cow<'a, [u8]>,
@@ -68,6 +70,35 @@ impl<'a> SubOption<'a> {
             code: self.code,
             data: Cow::Owned(self.data.into_owned()),
         }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for SubOption<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut st = s.serialize_struct("SubOption", 2)?;
+        st.serialize_field("code", &self.code)?;
+        st.serialize_field("hex", &Hex(&self.data))?;
+        st.end()
+    }
+}
+
+/// Raw bytes in the serde form: lower-case hex, written without an intermediate string.
+#[cfg(feature = "serde")]
+pub(crate) struct Hex<'a>(pub(crate) &'a [u8]);
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Hex<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+#[cfg(feature = "serde")]
+impl core::fmt::Display for Hex<'_> {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        self.0.iter().try_for_each(|b| write!(f, "{b:02x}"))
     }
 }
 

@@ -66,12 +66,26 @@ impl fmt::Display for Tag {
 }
 
 /// One `DHCPOption.{i}.` object of a TR-098 gateway.
+///
+/// Serializes with the TR-098 parameter names and forms: `{"Enable": true, "Tag": 43,
+/// "Value": "<base64>"}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct GatewayOption {
     enable: bool,
     tag: Tag,
     value: Vec<u8>,
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for GatewayOption {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct as _;
+        let mut st = s.serialize_struct("GatewayOption", 3)?;
+        st.serialize_field("Enable", &self.enable)?;
+        st.serialize_field("Tag", &self.tag)?;
+        st.serialize_field("Value", &self.value_base64())?;
+        st.end()
+    }
 }
 
 impl GatewayOption {

@@ -102,8 +102,8 @@ if lease iptv "IPTV Device"; then
     if "$tool" dhcp decode --hex "$got" >"$tmp/got.json" 2>"$tmp/decode.err"; then
         "$tool" dhcp decode --text "$value" >"$tmp/want.json"
         check "iptv client: decoded providers differ" cmp -s "$tmp/got.json" "$tmp/want.json"
-        check "iptv client: not 2 providers" [ "$(grep -c '"id"' "$tmp/got.json")" -eq 2 ]
-        check "iptv client: KT entry" grep -q '"provisioning_url": "https://acs.kt.example:8443/prov"' "$tmp/got.json"
+        check "iptv client: not 2 providers" [ "$(grep -c '"ServiceProviderID"' "$tmp/got.json")" -eq 2 ]
+        check "iptv client: KT entry" grep -q '"ProvisioningServerURL": "https://acs.kt.example:8443/prov"' "$tmp/got.json"
     else
         fail+=("iptv client: decode failed: $(cat "$tmp/decode.err")")
     fi

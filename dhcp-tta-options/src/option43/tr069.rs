@@ -30,12 +30,20 @@ const CODE: u8 = 43;
 /// and 4 as binary integers) is kept raw too in lenient mode, with a
 /// [`WarningKind::SubOptionKeptRaw`] warning, so the ACS URL and the provisioning code of the
 /// same option survive; strict mode refuses it.
+///
+/// Serializes with TR-069's names for sub-options 1-4 (`URL`, `ProvisioningCode`,
+/// `CWMPRetryMinimumWaitInterval`, `CWMPRetryIntervalMultiplier`; `null` when absent, the
+/// retry values as numbers) and `other` for the sub-options kept raw.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct AcsOptions<'a> {
+    #[cfg_attr(feature = "serde", serde(rename = "URL"))]
     acs_url: Option<Cow<'a, str>>,
+    #[cfg_attr(feature = "serde", serde(rename = "ProvisioningCode"))]
     provisioning_code: Option<Cow<'a, str>>,
+    #[cfg_attr(feature = "serde", serde(rename = "CWMPRetryMinimumWaitInterval"))]
     retry_min_wait: Option<u16>,
+    #[cfg_attr(feature = "serde", serde(rename = "CWMPRetryIntervalMultiplier"))]
     retry_multiplier: Option<u16>,
     other: Vec<SubOption<'a>>,
 }

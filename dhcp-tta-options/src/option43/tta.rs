@@ -9,11 +9,16 @@ use crate::error::{ErrorKind, Field, InvalidValue, Limit, Location, ParseError, 
 use crate::read::{Parsed, ReadOptions, Warnings};
 
 /// One provider entry: `ServiceProviderID,ProvisioningServerURL,NTPServerURL`.
+///
+/// Serializes with those three names as keys.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Provider<'a> {
+    #[cfg_attr(feature = "serde", serde(rename = "ServiceProviderID"))]
     id: Cow<'a, str>,
+    #[cfg_attr(feature = "serde", serde(rename = "ProvisioningServerURL"))]
     provisioning_url: Cow<'a, str>,
+    #[cfg_attr(feature = "serde", serde(rename = "NTPServerURL"))]
     ntp_server: Cow<'a, str>,
 }
 

@@ -4,10 +4,10 @@ use std::process::ExitCode;
 
 use clap::{Args, Subcommand, ValueEnum};
 use dhcp_tta_options::{
-    AcsOptions, DhcpOption, Field, GatewayOption, Location, Option43, OptionsField, ParseError,
+    ClientKind, DhcpOption, Field, GatewayOption, Location, Option43, OptionsField, ParseError,
     Provider, ProviderList, ReadOptions, Tr111, VendorInfo, Warning, classify, detect,
 };
-use serde_json::{Value, json};
+use serde::Serialize;
 
 use crate::io::{fail, print_json, print_line, warn};
 
@@ -146,105 +146,121 @@ fn to_hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn providers_json(list: &ProviderList<'_>) -> Value {
-    list.iter()
-        .map(|p| {
-            json!({
-                "id": p.id(),
-                "provisioning_url": p.provisioning_url(),
-                "ntp_server": p.ntp_server(),
-            })
-        })
-        .collect()
+/// Option 43 as decoded: the library's serde form (`form`, then `providers` or `suboptions`)
+/// and whether [`detect`] was sure of the form, a fact of this tool's reading.
+#[derive(Serialize)]
+struct Decoded43<'a> {
+    #[serde(flatten)]
+    value: Option43<'a>,
+    certain: bool,
 }
 
-fn acs_json(acs: &AcsOptions<'_>) -> Value {
-    json!({
-        "acs_url": acs.acs_url(),
-        "provisioning_code": acs.provisioning_code(),
-        "retry_min_wait": acs.retry_min_wait(),
-        "retry_multiplier": acs.retry_multiplier(),
-        "other": acs.other().iter().map(|s| json!({"code": s.code(), "hex": to_hex(s.data())})).collect::<Vec<_>>(),
+fn decode43(value: &[u8], nested_in: Option<u8>) -> Result<Decoded43<'_>, ParseError> {
+    let certain = detect(value).certain;
+    let parsed = Option43::parse_with(value, &ReadOptions::lenient())?;
+    report_warnings(&parsed.warnings, parsed.dropped_warnings, nested_in);
+    Ok(Decoded43 {
+        value: parsed.value,
+        certain,
     })
 }
 
-fn option43_json(value: &[u8], nested_in: Option<u8>) -> Result<Value, ParseError> {
-    let detection = detect(value);
-    let parsed = Option43::parse_with(value, &ReadOptions::lenient())?;
-    report_warnings(&parsed.warnings, parsed.dropped_warnings, nested_in);
-    let mut out = match parsed.value {
-        Option43::Tta { providers } => json!({ "providers": providers_json(&providers) }),
-        Option43::Tr069 { suboptions } => json!({ "suboptions": acs_json(&suboptions) }),
-        _ => json!({}),
-    };
-    out["form"] = json!(detection.form);
-    out["certain"] = json!(detection.certain);
-    Ok(out)
+/// Option 125 as decoded: the enterprise blocks and the TR-111 sub-options (`null` without an
+/// enterprise-3561 block).
+#[derive(Serialize)]
+struct Decoded125<'a> {
+    #[serde(flatten)]
+    info: VendorInfo<'a>,
+    tr111: Option<Tr111<'a>>,
 }
 
-fn option125_json(value: &[u8]) -> Result<Value, ParseError> {
+fn decode125(value: &[u8]) -> Result<Decoded125<'_>, ParseError> {
     let info = VendorInfo::parse(value)?;
-    let blocks: Vec<Value> = info
-        .blocks()
-        .iter()
-        .map(|b| {
-            json!({
-                "enterprise": b.enterprise(),
-                "suboptions": b.suboptions().iter().map(|s| json!({"code": s.code(), "hex": to_hex(s.data())})).collect::<Vec<_>>(),
-            })
-        })
-        .collect();
     let tr111 = Tr111::from_vendor_info(&info)?;
-    Ok(json!({ "blocks": blocks, "tr111": tr111 }))
+    Ok(Decoded125 { info, tr111 })
 }
 
-fn options_json(field: &OptionsField<'_>) -> Result<Value, String> {
+/// One option of a field: the library's form (`code`, `hex`, a typed `value`), with options
+/// 43, 60 and 125 decoded beside it.
+#[derive(Serialize)]
+struct DecodedOption<'a> {
+    #[serde(flatten)]
+    option: &'a DhcpOption<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    option43: Option<Decoded43<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<std::borrow::Cow<'a, str>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    client_kind: Option<ClientKind>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    option125: Option<Decoded125<'a>>,
+}
+
+#[derive(Serialize)]
+struct DecodedField<'a> {
+    options: Vec<DecodedOption<'a>>,
+}
+
+fn decode_field<'a>(field: &'a OptionsField<'a>) -> Result<DecodedField<'a>, String> {
     let mut options = Vec::new();
-    for opt in field.options() {
-        let value = opt.value();
-        let mut o = json!({ "code": opt.code(), "hex": to_hex(&value) });
-        match opt {
+    for option in field.options() {
+        let mut o = DecodedOption {
+            option,
+            option43: None,
+            text: None,
+            client_kind: None,
+            option125: None,
+        };
+        match option {
             DhcpOption::VendorSpecific(v) => {
-                o["option43"] = option43_json(v, Some(43)).map_err(|e| nested(43, &e))?;
+                o.option43 = Some(decode43(v, Some(43)).map_err(|e| nested(43, &e))?);
             }
             DhcpOption::VendorClass(v) => {
-                o["text"] = json!(String::from_utf8_lossy(v));
-                o["client_kind"] = json!(classify(v));
+                o.text = Some(String::from_utf8_lossy(v));
+                o.client_kind = Some(classify(v));
             }
             DhcpOption::VendorIdentifying(v) => {
-                o["option125"] = option125_json(v).map_err(|e| nested(125, &e))?;
+                o.option125 = Some(decode125(v).map_err(|e| nested(125, &e))?);
             }
-            other => o["value"] = json!(other),
+            _ => {}
         }
         options.push(o);
     }
-    Ok(json!({ "options": options }))
+    Ok(DecodedField { options })
 }
 
 fn decode(args: &DecodeArgs) -> ExitCode {
-    let result = if let Some(hex) = &args.hex {
-        parse_hex(hex, "--hex").and_then(|v| option43_json(&v, None).map_err(|e| e.to_string()))
-    } else if let Some(text) = &args.text {
-        option43_json(text.as_bytes(), None).map_err(|e| e.to_string())
-    } else if let Some(hex) = &args.options_hex {
-        parse_hex(hex, "--options-hex").and_then(|bytes| {
-            let field = OptionsField::parse(&bytes).map_err(|e| e.to_string())?;
-            options_json(&field)
-        })
-    } else if let Some(path) = &args.message {
-        let max = ReadOptions::default().limits.max_input_bytes;
-        crate::io::read_input(path, max)
-            .map_err(|e| format!("cannot read {path}: {e}"))
-            .and_then(|bytes| {
-                let field = OptionsField::parse_message(&bytes).map_err(|e| e.to_string())?;
-                options_json(&field)
-            })
-    } else {
-        Err("nothing to decode".into())
-    };
-    match result {
+    let print43 = |value: &[u8]| match decode43(value, None) {
         Ok(v) => print_json(&v),
         Err(e) => fail(e),
+    };
+    let print_field = |field: Result<OptionsField<'_>, ParseError>| match field
+        .map_err(|e| e.to_string())
+        .and_then(|f| decode_field(&f).map(|d| print_json(&d)))
+    {
+        Ok(code) => code,
+        Err(e) => fail(e),
+    };
+    if let Some(hex) = &args.hex {
+        match parse_hex(hex, "--hex") {
+            Ok(v) => print43(&v),
+            Err(e) => fail(e),
+        }
+    } else if let Some(text) = &args.text {
+        print43(text.as_bytes())
+    } else if let Some(hex) = &args.options_hex {
+        match parse_hex(hex, "--options-hex") {
+            Ok(bytes) => print_field(OptionsField::parse(&bytes)),
+            Err(e) => fail(e),
+        }
+    } else if let Some(path) = &args.message {
+        let max = ReadOptions::default().limits.max_input_bytes;
+        match crate::io::read_input(path, max) {
+            Ok(bytes) => print_field(OptionsField::parse_message(&bytes)),
+            Err(e) => fail(format_args!("cannot read {path}: {e}")),
+        }
+    } else {
+        fail("nothing to decode")
     }
 }
 
