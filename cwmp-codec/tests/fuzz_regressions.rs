@@ -193,3 +193,32 @@ fn a_long_unknown_method_name_is_cut_in_warning_paths() {
         )
     );
 }
+
+/// An empty element that declares a prefix and uses it in an attribute of interest
+/// (`<cwmp:ID xmlns:soapenv=".." soapenv:mustUnderstand="1"/>`, as the writer makes of a raw
+/// header relying on an outer `soapenv`): its reader resolves the prefix while the element's
+/// declarations are still in scope, so the canonical form reads back.
+#[test]
+fn an_empty_element_resolves_the_prefixes_it_declares() {
+    let msg = regression("empty-raw-header-declares-its-prefix.xml").unwrap();
+    let out = msg.to_vec();
+    let again = Message::parse(&out).unwrap_or_else(|e| panic!("{e}"));
+    assert!(again.envelopes[0].header.unknown[0].must_understand);
+    assert_eq!(
+        Message::parse(&again.to_vec()).unwrap().to_vec(),
+        again.to_vec()
+    );
+
+    // The same for a value's type: an empty Value declaring the prefix of its xsi:type.
+    let xml = concat!(
+        r#"<e:Envelope xmlns:e="http://schemas.xmlsoap.org/soap/envelope/" xmlns:c="urn:dslforum-org:cwmp-1-0">"#,
+        r#"<e:Body><c:GetParameterValuesResponse><ParameterList><ParameterValueStruct><Name>A</Name>"#,
+        r#"<Value xmlns:i="http://www.w3.org/2001/XMLSchema-instance" xmlns:d="http://www.w3.org/2001/XMLSchema" i:type="d:int"/>"#,
+        r#"</ParameterValueStruct></ParameterList></c:GetParameterValuesResponse></e:Body></e:Envelope>"#
+    );
+    let msg = Message::parse(xml.as_bytes()).unwrap();
+    let cwmp_codec::Body::GetParameterValuesResponse(r) = &msg.envelopes[0].body else {
+        panic!()
+    };
+    assert_eq!(r.parameter_list[0].value.xsd_type, cwmp_codec::XsdType::Int);
+}

@@ -134,6 +134,7 @@ impl<'a> Parser<'a> {
     /// work (its own UTF-8 check of each event, the whitespace text events and its element
     /// stack), which the whole-input check and this parser's own stack make redundant.
     pub(crate) fn plain_tag(&mut self) -> Option<Markup<'a>> {
+        self.settle();
         if !self.between_markup {
             return None;
         }
@@ -172,6 +173,7 @@ impl<'a> Parser<'a> {
     /// [`plain_text_at`]; also more than `max_text_bytes` as written) or is not followed by an
     /// end tag.
     pub(crate) fn plain_text(&mut self) -> Option<(Cow<'a, str>, &'a [u8])> {
+        self.settle();
         if !self.between_markup {
             return None;
         }
@@ -189,6 +191,7 @@ impl<'a> Parser<'a> {
 
     /// Whether only whitespace is left (then read), as the fast lane sees it.
     pub(crate) fn plain_end(&mut self) -> bool {
+        self.settle();
         let end = self.src.len();
         if !self.between_markup || skip_space(self.src.as_bytes(), self.position()) != end {
             return false;

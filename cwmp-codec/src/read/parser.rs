@@ -164,6 +164,8 @@ pub(crate) struct Parser<'a> {
     /// Whether the input holds anything the fast lane must look for in each text
     /// ([`text_suspects`]); most inputs hold none, and their texts are then taken as they are.
     pub(super) text_suspects: bool,
+    /// Whether the element opened last was empty and is still open ([`Parser::settle`]).
+    pub(super) pending_pop: bool,
     /// The element name checked last ([`Parser::open_tag`]).
     pub(super) last_checked_name: &'a [u8],
     /// Whether `xsi` and `xsd` were bound as usual, at a generation of the namespace table.
@@ -298,6 +300,7 @@ impl<'a> Parser<'a> {
             bindings_generation: 0,
             xsd_prefixes_checked: None,
             last_checked_name: b"",
+            pending_pop: false,
             text_suspects,
         })
     }
@@ -483,7 +486,17 @@ impl<'a> Parser<'a> {
         Ok(())
     }
 
+    /// Closes the empty element opened last, if it is still open ([`Parser::open_tag`]):
+    /// every read starts here.
+    pub(crate) fn settle(&mut self) {
+        if self.pending_pop {
+            self.pending_pop = false;
+            self.pop();
+        }
+    }
+
     pub(crate) fn next_event(&mut self) -> Result<Event<'a>, ParseError> {
+        self.settle();
         self.pos = self.position();
         if !self.reader_started {
             self.start_reader()?;
@@ -636,10 +649,10 @@ impl<'a> Parser<'a> {
             self.read_attributes(attrs, depth, &mut elem)?;
         }
         elem.ns = self.resolve(prefix, true)?;
-        if empty {
-            // An empty element is complete: its content readers see no events.
-            self.pop();
-        }
+        // An empty element is complete: its content readers see no events. It stays open, with
+        // its declarations in scope, until the next read: its reader may still resolve a prefix
+        // it declares itself (`<Value xmlns:x=".." xsi:type="x:T"/>`).
+        self.pending_pop = empty;
         Ok(elem)
     }
 
