@@ -16,6 +16,7 @@ mod cwmp;
 mod dhcp;
 mod fw;
 mod io;
+mod tta;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -39,6 +40,9 @@ enum Command {
     /// Firmware/software upgrade form messages.
     #[command(subcommand)]
     Fw(fw::Command),
+    /// TTA provisioning: settings, Informs and parameter paths.
+    #[command(subcommand)]
+    Tta(tta::Command),
 }
 
 fn main() -> ExitCode {
@@ -50,5 +54,6 @@ fn main() -> ExitCode {
         Command::Cwmp(cmd) => cwmp::run(cmd),
         Command::Dhcp(cmd) => dhcp::run(cmd),
         Command::Fw(cmd) => fw::run(cmd),
+        Command::Tta(cmd) => tta::run(cmd),
     }
 }
