@@ -222,3 +222,14 @@ fn an_empty_element_resolves_the_prefixes_it_declares() {
     };
     assert_eq!(r.parameter_list[0].value.xsd_type, cwmp_codec::XsdType::Int);
 }
+
+/// An unknown entity whose name runs past 64 bytes with a multi-byte character at the cut: the
+/// error quotes it cut on a character boundary (the cut once panicked).
+#[test]
+fn a_long_entity_name_is_cut_on_a_character_boundary() {
+    let e = regression("long-non-ascii-entity-name.xml").unwrap_err();
+    assert!(
+        matches!(e.kind(), cwmp_codec::ErrorKind::UnknownEntity(n) if n.ends_with('…')),
+        "{e}"
+    );
+}

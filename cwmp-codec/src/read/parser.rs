@@ -987,11 +987,7 @@ impl<'a> Parser<'a> {
             "amp" => Ok('&'),
             "quot" => Ok('"'),
             "apos" => Ok('\''),
-            other => {
-                let mut name = other.to_owned();
-                name.truncate(64);
-                Err(self.error(ErrorKind::UnknownEntity(name)))
-            }
+            other => Err(self.error(ErrorKind::UnknownEntity(excerpt(other)))),
         }
     }
 
