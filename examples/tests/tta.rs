@@ -63,7 +63,7 @@ fn invalid_settings_name_every_refused_parameter() {
     );
     assert_eq!(ok.status.code(), Some(0), "{:?}", stderr_lines(&ok));
     let json: serde_json::Value = serde_json::from_slice(&ok.stdout).unwrap();
-    assert!(json["sds"].is_object(), "{json}");
+    assert!(json["SDSServer"].is_object(), "{json}");
 }
 
 #[test]
@@ -71,7 +71,8 @@ fn an_inform_prints_its_event_and_device() {
     let out = run(&["tta", "inform", "-"], &vector("inform-igd-x-tta-dhcp"));
     assert_eq!(out.status.code(), Some(0));
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["device_id"], "001F3C-IPTV-001F3C0AF04C");
+    assert_eq!(json["X_TTA_DeviceID"], "001F3C-IPTV-001F3C0AF04C");
+    assert_eq!(json["EventCode"], "X TTA DHCP");
 
     let not_tta = run(&["tta", "inform", "-"], &vector("inform-igd-periodic"));
     assert_eq!(not_tta.status.code(), Some(1));

@@ -22,8 +22,10 @@ pub enum ParamType {
     /// `xsd:dateTime`.
     DateTime,
     /// `xsd:base64Binary`.
+    #[cfg_attr(feature = "serde", serde(rename = "base64Binary", alias = "base64"))]
     Base64,
     /// Any other type (`xsd:long`, `xsd:hexBinary`, a vendor type).
+    #[cfg_attr(feature = "serde", serde(rename = "anySimpleType", alias = "other"))]
     Other,
 }
 
@@ -68,16 +70,37 @@ impl fmt::Display for ParamType {
 
 /// One item of a parameter list (an Inform's `ParameterList`, a SetParameterValues'): the
 /// name, the value's type and its text, as received or to send.
+///
+/// serde writes it as `cwmp-codec` writes a `ParameterValueStruct`:
+/// `{"Name": "...", "Value": {"type": "string", "text": "..."}}`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Param<'a> {
     /// The full parameter name.
     pub name: Cow<'a, str>,
     /// The value's type.
-    #[cfg_attr(feature = "serde", serde(rename = "type"))]
     pub xsd_type: ParamType,
     /// The value's text.
     pub value: Cow<'a, str>,
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Param<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Value<'p>(ParamType, &'p str);
+        impl serde::Serialize for Value<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                let mut st = s.serialize_struct("Value", 2)?;
+                st.serialize_field("type", &self.0)?;
+                st.serialize_field("text", self.1)?;
+                st.end()
+            }
+        }
+        let mut st = s.serialize_struct("ParameterValueStruct", 2)?;
+        st.serialize_field("Name", &self.name)?;
+        st.serialize_field("Value", &Value(self.xsd_type, &self.value))?;
+        st.end()
+    }
 }
 
 impl<'a> Param<'a> {
@@ -285,9 +308,9 @@ macro_rules! catalog {
         /// A parameter the standard names (spec section 4), independent of the root.
         ///
         /// [`Parameter::name`] gives its canonical full name under a root, [`lookup`] finds
-        /// it from a received name.
+        /// it from a received name. serde and `Display` write its [`Parameter::short_name`]
+        /// (`X_TTA_ProvResult`, `SoftwareVersion`, `SDSServer.PackageSegmentIDs`).
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-        #[cfg_attr(feature = "serde", derive(serde::Serialize))]
         #[non_exhaustive]
         pub enum Parameter {
             $( $(#[$doc])* $id, )*
@@ -421,6 +444,13 @@ impl Parameter {
             Root::InternetGatewayDevice => igd,
             Root::Device => dev,
         }
+    }
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for Parameter {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.short_name())
     }
 }
 

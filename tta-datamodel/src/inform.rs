@@ -17,10 +17,16 @@ use crate::settings::ProvStatus;
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum TtaEvent {
     /// `X TTA DHCP`: provider discovery over TR-069 (phase 2).
+    #[cfg_attr(feature = "serde", serde(rename = "X TTA DHCP"))]
     Dhcp,
     /// `X TTA VENDER_PROVISION` (the standard's spelling): terminal authentication (phase 3).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "X TTA VENDER_PROVISION", alias = "X TTA VENDOR_PROVISION")
+    )]
     VenderProvision,
     /// `X TTA SERVICE_PROVISION`: service-provider provisioning (phase 6).
+    #[cfg_attr(feature = "serde", serde(rename = "X TTA SERVICE_PROVISION"))]
     ServiceProvision,
 }
 
@@ -110,32 +116,46 @@ pub struct DeviceDescription<'a> {
     /// The root the STB uses.
     pub root: Root,
     /// `X_TTA_DeviceID`; its serial number is `DeviceInfo.SerialNumber`.
+    #[cfg_attr(feature = "serde", serde(rename = "X_TTA_DeviceID"))]
     pub device_id: DeviceId<'a>,
     /// `DeviceSummary`.
+    #[cfg_attr(feature = "serde", serde(rename = "DeviceSummary"))]
     pub device_summary: Cow<'a, str>,
     /// `DeviceInfo.SpecVersion` (sent under `InternetGatewayDevice` only).
+    #[cfg_attr(feature = "serde", serde(rename = "SpecVersion"))]
     pub spec_version: Cow<'a, str>,
     /// `DeviceInfo.HardwareVersion`.
+    #[cfg_attr(feature = "serde", serde(rename = "HardwareVersion"))]
     pub hardware_version: Cow<'a, str>,
     /// `DeviceInfo.SoftwareVersion`.
+    #[cfg_attr(feature = "serde", serde(rename = "SoftwareVersion"))]
     pub software_version: Cow<'a, str>,
     /// `DeviceInfo.ProvisioningCode`.
+    #[cfg_attr(feature = "serde", serde(rename = "ProvisioningCode"))]
     pub provisioning_code: Cow<'a, str>,
     /// `ManagementServer.ConnectionRequestURL`.
+    #[cfg_attr(feature = "serde", serde(rename = "ConnectionRequestURL"))]
     pub connection_request_url: Cow<'a, str>,
     /// `ManagementServer.ParameterKey`.
+    #[cfg_attr(feature = "serde", serde(rename = "ParameterKey"))]
     pub parameter_key: Cow<'a, str>,
     /// The IP address.
+    #[cfg_attr(feature = "serde", serde(rename = "IPAddress"))]
     pub ip_address: Cow<'a, str>,
     /// `AddressingType` (`DHCP`, `Static`).
+    #[cfg_attr(feature = "serde", serde(rename = "AddressingType"))]
     pub addressing_type: Cow<'a, str>,
     /// The MAC address (written `00:1F:3C:0A:F0:4C`).
+    #[cfg_attr(feature = "serde", serde(rename = "MACAddress"))]
     pub mac: MacAddress,
     /// `DeviceInfo.Manufacturer`.
+    #[cfg_attr(feature = "serde", serde(rename = "Manufacturer"))]
     pub manufacturer: Cow<'a, str>,
     /// `DeviceInfo.ModelName`.
+    #[cfg_attr(feature = "serde", serde(rename = "ModelName"))]
     pub model_name: Cow<'a, str>,
     /// `X_TTA_CertificateInfo`: the certificate.
+    #[cfg_attr(feature = "serde", serde(rename = "X_TTA_CertificateInfo"))]
     pub certificate: Cow<'a, str>,
 }
 
@@ -214,24 +234,48 @@ impl DeviceDescription<'_> {
 #[non_exhaustive]
 pub struct CheckedInform<'a> {
     /// The event.
+    #[cfg_attr(feature = "serde", serde(rename = "EventCode"))]
     pub event: TtaEvent,
     /// The root the STB uses.
     pub root: Root,
     /// `X_TTA_DeviceID`.
+    #[cfg_attr(feature = "serde", serde(rename = "X_TTA_DeviceID"))]
     pub device_id: DeviceId<'a>,
     /// The MAC address.
+    #[cfg_attr(feature = "serde", serde(rename = "MACAddress"))]
     pub mac: MacAddress,
     /// `X_TTA_ProvStatus` (`VENDER_PROVISION` only).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "X_TTA_ProvStatus", skip_serializing_if = "Option::is_none")
+    )]
     pub prov_status: Option<ProvStatus>,
     /// `X_TTA_CertificateInfo` (`VENDER_PROVISION` only).
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "X_TTA_CertificateInfo",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub certificate: Option<Cow<'a, str>>,
     /// `DeviceInfo.SoftwareVersion`.
+    #[cfg_attr(feature = "serde", serde(rename = "SoftwareVersion"))]
     pub software_version: Cow<'a, str>,
     /// `DeviceInfo.Manufacturer` (`VENDER_PROVISION` only).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Manufacturer", skip_serializing_if = "Option::is_none")
+    )]
     pub manufacturer: Option<Cow<'a, str>>,
     /// `DeviceInfo.ModelName` (`VENDER_PROVISION` only).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "ModelName", skip_serializing_if = "Option::is_none")
+    )]
     pub model_name: Option<Cow<'a, str>>,
     /// The IP address.
+    #[cfg_attr(feature = "serde", serde(rename = "IPAddress"))]
     pub ip_address: Cow<'a, str>,
 }
 
@@ -259,6 +303,7 @@ impl CheckedInform<'_> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct InvalidInform {
+    #[cfg_attr(feature = "serde", serde(rename = "EventCode"))]
     event: TtaEvent,
     problems: Vec<Problem>,
 }

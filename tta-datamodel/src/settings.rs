@@ -18,10 +18,13 @@ use crate::problem::{Collected, Problem, Reason, write_problems};
 #[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub enum ProvResult {
     /// `01`: authenticated.
+    #[cfg_attr(feature = "serde", serde(rename = "01"))]
     Success,
     /// `021`: not subscribed; the STB shows the server's subscription guide.
+    #[cfg_attr(feature = "serde", serde(rename = "021"))]
     NotSubscribed,
     /// `022`: trust-authority verification failed; the STB shows the server's instructions.
+    #[cfg_attr(feature = "serde", serde(rename = "022"))]
     TaVerificationFailed,
 }
 
@@ -58,8 +61,11 @@ impl ProvResult {
 pub enum ProvStatus {
     /// `01`: not complete (first access).
     #[default]
+    // The Rust names are read too: state persisted before the JSON spoke the wire codes.
+    #[cfg_attr(feature = "serde", serde(rename = "01", alias = "NotComplete"))]
     NotComplete,
     /// `02`: complete (reconnection).
+    #[cfg_attr(feature = "serde", serde(rename = "02", alias = "Complete"))]
     Complete,
 }
 
@@ -93,12 +99,19 @@ impl ProvStatus {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct AuthResult<'a> {
     /// `X_TTA_ProvResult`.
+    #[cfg_attr(feature = "serde", serde(rename = "X_TTA_ProvResult"))]
     pub result: ProvResult,
     /// `X_TTA_ProvResultMessage`: the text to show (may be empty).
+    #[cfg_attr(feature = "serde", serde(rename = "X_TTA_ProvResultMessage"))]
     pub message: Cow<'a, str>,
     /// `X_TTA_ProvStatus`.
+    #[cfg_attr(feature = "serde", serde(rename = "X_TTA_ProvStatus"))]
     pub status: ProvStatus,
     /// `UserInterface.AutoUpdateServer`: the upgrade server (phases 4-5).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "AutoUpdateServer", skip_serializing_if = "Option::is_none")
+    )]
     pub auto_update_server: Option<Cow<'a, str>>,
 }
 
@@ -108,10 +121,19 @@ pub struct AuthResult<'a> {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct ProviderSelection<'a> {
     /// `{SP}.Name`: the provider's ID.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "Name", skip_serializing_if = "Option::is_none")
+    )]
     pub name: Option<Cow<'a, str>>,
     /// `ManagementServer.URL`: the provisioning server (`http://` or `https://`).
+    #[cfg_attr(feature = "serde", serde(rename = "URL"))]
     pub url: Cow<'a, str>,
     /// `Time.NTPServer1`.
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "NTPServer1", skip_serializing_if = "Option::is_none")
+    )]
     pub ntp_server: Option<Cow<'a, str>>,
 }
 
@@ -221,8 +243,11 @@ pub struct Package {
 }
 
 /// The fields of [`SdsServer`], checked by [`SdsServer::new`].
+///
+/// serde names them as the standard does (`ConnectionProtocol`, `IPMulticastAddress`, ...,
+/// absent ones left out) and writes the packages as the two lists they travel in,
+/// `PackageIdentifiers` and `PackageSegmentIDs`, pair by pair, each ID as written (`0xABCD`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-#[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SdsFields<'a> {
     /// `ConnectionProtocol`.
     pub protocols: Protocols,
@@ -240,6 +265,48 @@ pub struct SdsFields<'a> {
     pub region_code: Cow<'a, str>,
     /// `PackageIdentifiers` and `PackageSegmentIDs`, in pairs; at least one.
     pub packages: Vec<Package>,
+}
+
+#[cfg(feature = "serde")]
+impl serde::Serialize for SdsFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        struct Ids<'p>(&'p [Package], fn(&Package) -> u16);
+        impl serde::Serialize for Ids<'_> {
+            fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+                s.collect_seq(
+                    self.0
+                        .iter()
+                        .map(|p| alloc::format!("0x{:04X}", (self.1)(p))),
+                )
+            }
+        }
+        fn opt<M: SerializeStruct, T: serde::Serialize>(
+            st: &mut M,
+            key: &'static str,
+            value: Option<&T>,
+        ) -> Result<(), M::Error> {
+            match value {
+                Some(v) => st.serialize_field(key, v),
+                None => st.skip_field(key),
+            }
+        }
+        let mut st = s.serialize_struct("SDSServer", 9)?;
+        st.serialize_field("ConnectionProtocol", &self.protocols)?;
+        opt(
+            &mut st,
+            "IPMulticastAddress",
+            self.multicast_address.as_ref(),
+        )?;
+        opt(&mut st, "IPMulticastPort", self.multicast_port.as_ref())?;
+        opt(&mut st, "IPMulticastSource", self.multicast_source.as_ref())?;
+        opt(&mut st, "PullURL", self.pull_url.as_ref())?;
+        opt(&mut st, "SPId", self.sp_id.as_ref())?;
+        st.serialize_field("RegionCode", &self.region_code)?;
+        st.serialize_field("PackageIdentifiers", &Ids(&self.packages, |p| p.id))?;
+        st.serialize_field("PackageSegmentIDs", &Ids(&self.packages, |p| p.segment))?;
+        st.end()
+    }
 }
 
 /// The SDS (service discovery and selection) server settings, valid by construction.
@@ -360,6 +427,7 @@ fn own(c: Cow<'_, str>) -> Cow<'static, str> {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub enum SmsProtocol {
     /// `SSLTLS`.
+    #[cfg_attr(feature = "serde", serde(rename = "SSLTLS"))]
     SslTls,
     /// `DigiEnv` (digital envelope).
     DigiEnv,
@@ -380,10 +448,13 @@ impl SmsProtocol {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct SmsServer<'a> {
     /// `ConnectionProtocol`.
+    #[cfg_attr(feature = "serde", serde(rename = "ConnectionProtocol"))]
     pub protocol: SmsProtocol,
     /// `IPAddress`: an IP address or a domain name.
+    #[cfg_attr(feature = "serde", serde(rename = "IPAddress"))]
     pub address: Cow<'a, str>,
     /// `IPPort`.
+    #[cfg_attr(feature = "serde", serde(rename = "IPPort"))]
     pub port: core::num::NonZeroU16,
 }
 
@@ -419,14 +490,31 @@ pub struct SmsServer<'a> {
 #[cfg_attr(feature = "serde", derive(serde::Serialize))]
 pub struct Settings<'a> {
     /// `X_TTA_ProviderInfos` (phase 2, TR-069 discovery).
+    #[cfg_attr(
+        feature = "serde",
+        serde(
+            rename = "X_TTA_ProviderInfos",
+            skip_serializing_if = "Option::is_none"
+        )
+    )]
     pub provider_infos: Option<ProviderList<'a>>,
     /// The provider chosen (phase 2).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub selection: Option<ProviderSelection<'a>>,
     /// The authentication answer (phase 3).
+    #[cfg_attr(feature = "serde", serde(skip_serializing_if = "Option::is_none"))]
     pub auth: Option<AuthResult<'a>>,
     /// The SDS server (phase 6).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SDSServer", skip_serializing_if = "Option::is_none")
+    )]
     pub sds: Option<SdsServer<'a>>,
     /// The SMS server (phase 6).
+    #[cfg_attr(
+        feature = "serde",
+        serde(rename = "SMSServer", skip_serializing_if = "Option::is_none")
+    )]
     pub sms: Option<SmsServer<'a>>,
 }
 
