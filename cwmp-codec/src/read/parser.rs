@@ -869,13 +869,9 @@ impl<'a> Parser<'a> {
                 Content::Text(t) => {
                     let s = t.into_inner();
                     self.check_text(&s)?;
-                    if may_hold_illegal_chars(s.as_bytes()) {
-                        if memchr::memchr(b'\r', s.as_bytes()).is_some() {
-                            self.tolerate(WarningKind::CarriageReturn)?;
-                            Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
-                        } else {
-                            s
-                        }
+                    if memchr::memchr(b'\r', s.as_bytes()).is_some() {
+                        self.tolerate(WarningKind::CarriageReturn)?;
+                        Cow::Owned(s.replace("\r\n", "\n").replace('\r', "\n"))
                     } else {
                         s
                     }
