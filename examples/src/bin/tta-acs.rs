@@ -1,0 +1,3 @@
+//! `tta-acs`: the TTA IPTV provisioning server (ACS).
+
+fn main() {}
