@@ -1,0 +1,771 @@
+//! The CWMP endpoint: one POST at a time, each a transaction on the store.
+//!
+//! A session lives in the store between POSTs (the `sessions` table: the codec's
+//! [`AcsSession`] and what this server remembers), found by its cookie, so a CPE may
+//! reconnect mid-session or land on another node. Every Inform starts a new session, whatever
+//! cookie it carries. A POST's effects (device, tasks, event log, session) are committed
+//! together before the reply is sent: a crash loses at most the reply, and the tasks of a
+//! session that never ends go back to the queue when it times out.
+
+use std::time::Instant;
+
+use axum::Extension;
+use axum::body::Bytes;
+use axum::extract::State;
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use cwmp_codec::{
+    AcsSession, Body, CwmpVersion, Envelope, Fault, FaultCode, GetRpcMethodsResponse, Incoming,
+    Inform, InformResponse, Message, SessionConfig, SessionEnd,
+};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use tracing::{Instrument, info, info_span, warn};
+
+use super::App;
+use super::auth::{AuthFailure, Credentials};
+use super::metrics::{self, Rejection};
+use super::procedure;
+use super::store::{Device, Event, Quirks, SessionRow, StoreError, Task, TaskStatus, Tx};
+use super::tasks::{self, TaskSpec};
+
+/// The cookie naming a session.
+pub const SESSION_COOKIE: &str = "tta_acs_session";
+
+/// What the server keeps of a session between POSTs.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct SessionState {
+    acs: AcsSession,
+    device_id: String,
+    /// The CWMP version of the Inform: replies are written in it.
+    version: String,
+    quirks: Quirks,
+    started_at: i64,
+    /// Requests of this server in flight: request ID and the task it carries (0: the TTA
+    /// settings of the procedure).
+    sent: Vec<(String, i64)>,
+    /// How many tasks went out in this session.
+    tasks_sent: u32,
+    /// The TTA event the session answers, if any.
+    tta_event: Option<String>,
+    /// The next request ID number.
+    next_id: u32,
+    /// The TTA settings (a SetParameterValues envelope, as XML) to send once the CPE has no
+    /// more requests of its own.
+    pending_settings: Option<String>,
+}
+
+fn version_from_str(text: &str) -> CwmpVersion {
+    match text {
+        "1.1" => CwmpVersion::V1_1,
+        "1.2" => CwmpVersion::V1_2,
+        "1.3" => CwmpVersion::V1_3,
+        "1.4" => CwmpVersion::V1_4,
+        _ => CwmpVersion::V1_0,
+    }
+}
+
+/// Milliseconds since the Unix epoch.
+#[must_use]
+pub(crate) fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX))
+}
+
+/// A failure that is the server's, not the CPE's: answered 500 (or 503 when the store is
+/// busy), logged, and the session is left for the reaper.
+#[derive(Debug, thiserror::Error)]
+pub(crate) enum ServerError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("session machine: {0}")]
+    Session(#[from] cwmp_codec::SessionError),
+    #[error("stored session: {0}")]
+    State(#[from] serde_json::Error),
+    #[error("{0}")]
+    Other(String),
+}
+
+impl From<sqlx::Error> for ServerError {
+    fn from(e: sqlx::Error) -> Self {
+        Self::Store(StoreError::Database(e))
+    }
+}
+
+/// The CWMP POST handler (any path: a provider's URL path names the provider).
+pub(crate) async fn post(
+    State(app): State<App>,
+    Extension(conn_info): Extension<super::serve::ConnInfo>,
+    uri: Uri,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let started = Instant::now();
+    let peer = conn_info.peer;
+    let cookie = session_cookie(&headers);
+    let span = info_span!("cwmp", peer = %peer, session = tracing::field::Empty, device = tracing::field::Empty);
+    let result = handle(&app, conn_info, &uri, &headers, cookie.as_deref(), &body)
+        .instrument(span)
+        .await;
+    let response = match result {
+        Ok(r) => r,
+        Err(e) => {
+            warn!(peer = %peer, error = %e, "cwmp request failed");
+            app.metrics.rejected(Rejection::ServerError);
+            (StatusCode::INTERNAL_SERVER_ERROR, "internal error\n").into_response()
+        }
+    };
+    tracing::debug!(
+        elapsed_us = started.elapsed().as_micros() as u64,
+        "cwmp post answered"
+    );
+    response
+}
+
+fn session_cookie(headers: &HeaderMap) -> Option<String> {
+    // CPEs send the cookie back as they got it, some with its attributes still attached
+    // (`tta_acs_session=...; Path=/; HttpOnly`): take the pair with our name, ignore the rest.
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| name.trim() == SESSION_COOKIE)
+        .map(|(_, value)| value.trim().trim_matches('"').to_owned())
+        .filter(|v| !v.is_empty() && v.len() <= 64)
+}
+
+fn plain(status: StatusCode, text: &str) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("{text}\n"),
+    )
+        .into_response()
+}
+
+async fn handle(
+    app: &App,
+    conn_info: super::serve::ConnInfo,
+    uri: &Uri,
+    headers: &HeaderMap,
+    cookie: Option<&str>,
+    body: &[u8],
+) -> Result<Response, ServerError> {
+    let now = now_ms();
+    let message = match Message::parse(body) {
+        Ok(m) => m,
+        Err(e) => return unparsable(app, cookie, &e, now).await,
+    };
+    let is_inform = matches!(
+        message.envelopes.first().map(|e| &e.body),
+        Some(Body::Inform(_))
+    );
+    if is_inform {
+        return new_session(app, conn_info, uri, headers, cookie, message, now).await;
+    }
+    let Some(cookie) = cookie else {
+        app.metrics.rejected(Rejection::BadRequest);
+        return Ok(plain(
+            StatusCode::BAD_REQUEST,
+            "no session: a CWMP session starts with an Inform",
+        ));
+    };
+    continue_session(app, cookie, message, now).await
+}
+
+/// A body that is not CWMP: in a session, the session ends with the fault for it; outside
+/// one, 400.
+async fn unparsable(
+    app: &App,
+    cookie: Option<&str>,
+    e: &cwmp_codec::ParseError,
+    now: i64,
+) -> Result<Response, ServerError> {
+    let mut tx = app.store.begin().await?;
+    let row = match cookie {
+        Some(c) => SessionRow::get(&mut tx, c).await?,
+        None => None,
+    };
+    let Some(mut row) = row else {
+        drop(tx);
+        app.metrics.rejected(Rejection::BadRequest);
+        return Ok(plain(
+            StatusCode::BAD_REQUEST,
+            &format!("not a CWMP message: {e}"),
+        ));
+    };
+    let mut state: SessionState = serde_json::from_str(&row.state)?;
+    let err = state.acs.receive_unparsable(now as u64, e);
+    warn!(device = %state.device_id, session = %row.id, error = %err, "unparsable post");
+    let reply = state.acs.reply(now as u64)?;
+    let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
+    tx.commit().await?;
+    Ok(response)
+}
+
+fn device_id_of(inform: &Inform<'_>) -> String {
+    let d = &inform.device_id;
+    format!(
+        "{}-{}-{}",
+        d.oui.trim(),
+        d.product_class.trim(),
+        d.serial_number.trim()
+    )
+}
+
+fn challenge(app: &App, tls: bool, stale: bool) -> Response {
+    let now_secs = (now_ms() / 1000) as u64;
+    let allow_basic = tls || app.config.auth.basic_over_http;
+    let mut response = plain(StatusCode::UNAUTHORIZED, "authentication required");
+    for value in app.authority.challenges(now_secs, stale, allow_basic) {
+        if let Ok(v) = HeaderValue::from_str(&value) {
+            response.headers_mut().append(header::WWW_AUTHENTICATE, v);
+        }
+    }
+    response
+}
+
+/// Checks the CPE's credentials against the device's: the user name is the device ID, the
+/// password the stored one or the configured default (`ttadefault`).
+async fn authenticate(
+    app: &App,
+    tls: bool,
+    headers: &HeaderMap,
+    device_id: &str,
+    device: Option<&Device>,
+) -> Result<(), Response> {
+    if app.config.no_auth {
+        return Ok(());
+    }
+    let Some(value) = headers.get(header::AUTHORIZATION) else {
+        return Err(challenge(app, tls, false));
+    };
+    let value = value.to_str().unwrap_or("");
+    let credentials = match Credentials::parse(value) {
+        Ok(c) => c,
+        Err(e) => {
+            warn!(device = %device_id, error = %e, "unusable Authorization header");
+            app.metrics.rejected(Rejection::Unauthorized);
+            return Err(challenge(app, tls, false));
+        }
+    };
+    if credentials.username() != device_id {
+        warn!(device = %device_id, user = %credentials.username(), "user name is not the device ID");
+        app.metrics.rejected(Rejection::Unauthorized);
+        return Err(challenge(app, tls, false));
+    }
+    let password = device
+        .and_then(|d| d.password.clone())
+        .unwrap_or_else(|| app.config.auth.default_password.clone());
+    let now_secs = (now_ms() / 1000) as u64;
+    let allow_basic = tls || app.config.auth.basic_over_http;
+    match app
+        .authority
+        .check(&credentials, "POST", &password, now_secs, allow_basic)
+    {
+        Ok(()) => Ok(()),
+        Err(AuthFailure::StaleNonce) => Err(challenge(app, tls, true)),
+        Err(e) => {
+            warn!(device = %device_id, error = %e, "authentication failed");
+            app.metrics.rejected(Rejection::Unauthorized);
+            Err(challenge(app, tls, false))
+        }
+    }
+}
+
+async fn new_session(
+    app: &App,
+    conn_info: super::serve::ConnInfo,
+    uri: &Uri,
+    headers: &HeaderMap,
+    cookie: Option<&str>,
+    message: Message<'_>,
+    now: i64,
+) -> Result<Response, ServerError> {
+    let Some(Body::Inform(inform)) = message.envelopes.first().map(|e| &e.body) else {
+        return Err(ServerError::Other("new_session without an Inform".into()));
+    };
+    let device_id = device_id_of(inform);
+    tracing::Span::current().record("device", device_id.as_str());
+    let version = message.envelopes[0].version_as_written();
+    {
+        let mut conn = app.store.conn().await?;
+        let device = Device::get(&mut conn, &device_id).await?;
+        drop(conn);
+        if let Err(response) =
+            authenticate(app, conn_info.tls, headers, &device_id, device.as_ref()).await
+        {
+            return Ok(response);
+        }
+    }
+    let mut tx = app.store.begin().await?;
+    // Sessions this device left open are over: a CPE sends an Inform only to start anew.
+    // Their unanswered tasks go back to the queue.
+    let open = super::reaper::open_sessions_of(&mut tx, &device_id).await?;
+    for old in open {
+        super::reaper::end_session(app, &mut tx, &old, "superseded by a new Inform", now).await?;
+    }
+    if cookie.is_some() {
+        tracing::debug!("a stale session cookie came with the Inform; a new session starts");
+    }
+    let open_now = SessionRow::count_open(&mut tx, now).await?;
+    if open_now >= i64::try_from(app.config.limits.max_sessions).unwrap_or(i64::MAX) {
+        drop(tx);
+        app.metrics.rejected(Rejection::Busy);
+        let mut response = plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "too many sessions: retry later",
+        );
+        response.headers_mut().insert(
+            header::RETRY_AFTER,
+            HeaderValue::from(app.config.limits.retry_after_secs),
+        );
+        return Ok(response);
+    }
+    let session_id = new_session_id();
+    tracing::Span::current().record("session", session_id.as_str());
+    let config = SessionConfig::default().with_timeout_ms(app.config.limits.session_timeout_ms());
+    let mut acs = AcsSession::new(config, now as u64);
+    let incoming = acs.receive(now as u64, message)?;
+    let Some(Incoming::Request(envelope)) = incoming.into_iter().next() else {
+        return Err(ServerError::Other(
+            "the machine did not hand over the Inform".into(),
+        ));
+    };
+    let Body::Inform(inform) = &envelope.body else {
+        return Err(ServerError::Other(
+            "the machine handed over another request".into(),
+        ));
+    };
+    let informed =
+        procedure::on_inform(app, &mut tx, uri, conn_info.peer, inform, &device_id, now).await?;
+    let mut state = SessionState {
+        acs,
+        device_id: device_id.clone(),
+        version: version.as_str().to_owned(),
+        quirks: informed.quirks,
+        started_at: now,
+        sent: Vec::new(),
+        tasks_sent: 0,
+        tta_event: informed.tta_event.map(|e| e.as_str().to_owned()),
+        next_id: 1,
+        pending_settings: None,
+    };
+    let mut row = SessionRow {
+        id: session_id.clone(),
+        device_id: device_id.clone(),
+        state: String::new(),
+        version: 0,
+        started_at: now,
+        deadline: now + i64::try_from(app.config.limits.session_timeout_ms()).unwrap_or(30_000),
+    };
+    match informed.answer {
+        Ok(()) => {
+            state
+                .acs
+                .respond(Body::InformResponse(InformResponse { max_envelopes: 1 }))?;
+            if let Some(settings) = informed.settings {
+                let envelope = Envelope::new(version, "", Body::SetParameterValues(settings));
+                state.pending_settings =
+                    Some(String::from_utf8_lossy(&envelope.to_vec()).into_owned());
+            }
+        }
+        Err(fault) => {
+            app.metrics.fault(fault.code());
+            state.acs.respond(Body::Fault(Fault::cwmp(
+                fault,
+                fault.description().unwrap_or_default(),
+            )))?;
+        }
+    }
+    app.metrics.session_started();
+    info!(device = %device_id, session = %session_id, events = %informed.events, "session started");
+    let reply = state.acs.reply(now as u64)?;
+    let response = finish(app, &mut tx, &mut row, &mut state, reply, now, true).await?;
+    tx.commit().await?;
+    Ok(response)
+}
+
+impl SessionState {
+    fn request_id(&mut self, kind: &str) -> String {
+        let id = format!("{kind}-{}", self.next_id);
+        self.next_id += 1;
+        id
+    }
+}
+
+fn new_session_id() -> String {
+    use rand::Rng;
+    let bytes: [u8; 16] = rand::rng().random();
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn continue_session(
+    app: &App,
+    cookie: &str,
+    message: Message<'_>,
+    now: i64,
+) -> Result<Response, ServerError> {
+    let mut tx = app.store.begin().await?;
+    let Some(mut row) = SessionRow::get(&mut tx, cookie).await? else {
+        drop(tx);
+        app.metrics.rejected(Rejection::BadRequest);
+        return Ok(plain(
+            StatusCode::BAD_REQUEST,
+            "unknown or expired session: a CWMP session starts with an Inform",
+        ));
+    };
+    tracing::Span::current().record("session", row.id.as_str());
+    let mut state: SessionState = serde_json::from_str(&row.state)?;
+    tracing::Span::current().record("device", state.device_id.as_str());
+    let incoming = match state.acs.receive(now as u64, message) {
+        Ok(incoming) => incoming,
+        Err(e) if e.is_violation() => {
+            warn!(device = %state.device_id, session = %row.id, error = %e, "protocol violation");
+            if let Some(code) = e.fault() {
+                app.metrics.fault(code.code());
+            }
+            let reply = state.acs.reply(now as u64)?;
+            let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
+            tx.commit().await?;
+            return Ok(response);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let cpe_done = !incoming.iter().any(|i| matches!(i, Incoming::Request(_)));
+    for item in incoming {
+        match item {
+            Incoming::Request(env) => {
+                let answer = cpe_request(app, &mut tx, &state, &env.body, now).await?;
+                state.acs.respond(answer)?;
+            }
+            Incoming::Response { response, .. } => {
+                response_arrived(app, &mut tx, &mut state, &row.id, &response, now).await?;
+            }
+            _ => {}
+        }
+    }
+    // This server's requests go out once the CPE has sent its own (TR-069 3.7.1.3: a POST
+    // without requests says the CPE has none left).
+    if cpe_done {
+        fill_queue(app, &mut tx, &mut state, &row.id, now).await?;
+    }
+    let reply = state.acs.reply(now as u64)?;
+    let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
+    tx.commit().await?;
+    Ok(response)
+}
+
+/// Answers a request of the CPE.
+async fn cpe_request(
+    app: &App,
+    tx: &mut Tx,
+    state: &SessionState,
+    body: &Body<'_>,
+    now: i64,
+) -> Result<Body<'static>, ServerError> {
+    Ok(match body {
+        Body::TransferComplete(tc) => {
+            procedure::transfer_complete(app, tx, &state.device_id, tc, now).await?;
+            Body::TransferCompleteResponse(cwmp_codec::TransferCompleteResponse {})
+        }
+        Body::AutonomousTransferComplete(atc) => {
+            let detail = serde_json::to_value(atc).unwrap_or_default();
+            Event::add(
+                tx,
+                &state.device_id,
+                now,
+                "transfer_complete",
+                None,
+                &detail,
+            )
+            .await?;
+            Body::AutonomousTransferCompleteResponse(
+                cwmp_codec::AutonomousTransferCompleteResponse {},
+            )
+        }
+        Body::GetRpcMethods(_) => Body::GetRpcMethodsResponse(GetRpcMethodsResponse {
+            method_list: [
+                "Inform",
+                "GetRPCMethods",
+                "TransferComplete",
+                "AutonomousTransferComplete",
+            ]
+            .into_iter()
+            .map(Into::into)
+            .collect(),
+        }),
+        other => {
+            // Vendor methods and methods an ACS does not serve: 8000.
+            app.metrics.fault(8000);
+            Body::Fault(Fault::cwmp(
+                FaultCode::AcsMethodNotSupported,
+                format!(
+                    "Method not supported: {}",
+                    other.method_name().chars().take(64).collect::<String>()
+                ),
+            ))
+        }
+    })
+}
+
+/// Stores the CPE's answer to one of this server's requests.
+async fn response_arrived(
+    app: &App,
+    tx: &mut Tx,
+    state: &mut SessionState,
+    session_id: &str,
+    response: &Envelope<'_>,
+    now: i64,
+) -> Result<(), ServerError> {
+    let id = response.header.id.as_deref().unwrap_or_default();
+    let Some(pos) = state.sent.iter().position(|(sent, _)| sent == id) else {
+        return Ok(());
+    };
+    let (_, task_id) = state.sent.remove(pos);
+    if let Body::Fault(fault) = &response.body {
+        if let Some(code) = fault.code() {
+            app.metrics.fault(code.code());
+        }
+        let detail = serde_json::to_value(fault).unwrap_or_default();
+        Event::add(
+            tx,
+            &state.device_id,
+            now,
+            "fault",
+            Some(session_id),
+            &json!({"request": id, "task": task_id, "fault": detail}),
+        )
+        .await?;
+    }
+    if task_id == 0 {
+        return procedure::settings_answered(tx, &state.device_id, &response.body, now).await;
+    }
+    let result = tasks::response_json(&response.body);
+    let status = match &response.body {
+        Body::Fault(_) => TaskStatus::Fault,
+        Body::DownloadResponse(d) if d.status == 1 => TaskStatus::Transferring,
+        _ => TaskStatus::Done,
+    };
+    let mut result = result;
+    if status == TaskStatus::Transferring
+        && let Some(secs) = state.quirks.download_timeout_secs
+    {
+        // The quirk of CPEs that never send TransferComplete: the reaper finishes the task
+        // at this time.
+        result["doneAfter"] = json!(now + i64::try_from(secs).unwrap_or(0) * 1000);
+    }
+    Task::set_status(tx, task_id, status, Some(session_id), Some(&result), now).await?;
+    Event::add(
+        tx,
+        &state.device_id,
+        now,
+        "task",
+        Some(session_id),
+        &json!({"task": task_id, "status": status.as_str()}),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Queues the device's next task when the session has room for one: one at a time, so a
+/// task queued mid-session (an API call waiting on a connection request) goes out in it.
+async fn fill_queue(
+    app: &App,
+    tx: &mut Tx,
+    state: &mut SessionState,
+    session_id: &str,
+    now: i64,
+) -> Result<(), ServerError> {
+    if state.acs.end().is_some() || state.acs.unsent().next().is_some() || !state.sent.is_empty() {
+        return Ok(());
+    }
+    if let Some(xml) = state.pending_settings.take() {
+        let mut envelope = Envelope::parse(xml.as_bytes())
+            .map_err(|e| ServerError::Other(format!("stored settings: {e}")))?
+            .into_owned();
+        let id = state.request_id("tta");
+        envelope.header.id = Some(id.clone().into());
+        state.acs.queue(envelope)?;
+        state.sent.push((id, 0));
+        return Ok(());
+    }
+    while state.tasks_sent < app.config.limits.max_tasks_per_session {
+        let Some(task) = Task::next_queued(tx, &state.device_id).await? else {
+            return Ok(());
+        };
+        let spec: Result<TaskSpec, _> = serde_json::from_value(task.spec.clone());
+        let spec = match spec {
+            Ok(spec) => spec,
+            Err(e) => {
+                let result = json!({"error": format!("stored task does not read: {e}")});
+                Task::set_status(tx, task.id, TaskStatus::Fault, None, Some(&result), now).await?;
+                continue;
+            }
+        };
+        if state.quirks.skip_root_get_parameter_names && is_root_get_parameter_names(&spec) {
+            let result =
+                json!({"skipped": "this model refuses GetParameterNames on the root path"});
+            Task::set_status(tx, task.id, TaskStatus::Done, None, Some(&result), now).await?;
+            continue;
+        }
+        let download = match procedure::resolve_download(app, tx, &spec).await? {
+            Ok(target) => target,
+            Err(message) => {
+                let result = json!({"error": message});
+                Task::set_status(tx, task.id, TaskStatus::Fault, None, Some(&result), now).await?;
+                continue;
+            }
+        };
+        let id = format!("task-{}", task.id);
+        let options = tasks::RequestOptions {
+            version: version_from_str(&state.version),
+            command_key: None,
+            download: download.as_ref(),
+        };
+        let envelope = match spec.to_request_with(&id, &options) {
+            Ok(envelope) => envelope,
+            Err(e) => {
+                let result = json!({"error": e.to_string()});
+                Task::set_status(tx, task.id, TaskStatus::Fault, None, Some(&result), now).await?;
+                continue;
+            }
+        };
+        state.acs.queue(envelope)?;
+        state.sent.push((id, task.id));
+        state.tasks_sent += 1;
+        Task::set_status(tx, task.id, TaskStatus::Sent, Some(session_id), None, now).await?;
+        return Ok(());
+    }
+    Ok(())
+}
+
+/// Writes the reply, stores the session (or its end), and builds the HTTP response.
+async fn finish(
+    app: &App,
+    tx: &mut Tx,
+    row: &mut SessionRow,
+    state: &mut SessionState,
+    reply: cwmp_codec::AcsReply,
+    now: i64,
+    new: bool,
+) -> Result<Response, ServerError> {
+    if reply.message.is_empty() && !reply.end {
+        // An empty response with nothing left ends the session for the CPE (TR-069
+        // 3.7.1.4: it has no more requests, the ACS none either). The machine would wait for
+        // the CPE to close the connection; the connection is not the session here, so the
+        // session ends now. A CPE that still had a request sends it in its next session.
+        state.acs.closed(now as u64);
+    }
+    let ended = state.acs.end().cloned();
+    let body = write_reply(&reply.message, &state.quirks);
+    let status = reply.status();
+    if let Some(end) = ended {
+        end_stored(app, tx, row, state, &end, now, new).await?;
+    } else {
+        row.state = serde_json::to_string(state)?;
+        row.deadline =
+            now + i64::try_from(app.config.limits.session_timeout_ms()).unwrap_or(30_000);
+        if new {
+            row.insert(tx).await?;
+        } else if !row.update(tx).await? {
+            return Err(ServerError::Other(
+                "the session moved on elsewhere (two POSTs at once)".into(),
+            ));
+        }
+    }
+    let mut response = if status == 204 {
+        StatusCode::NO_CONTENT.into_response()
+    } else {
+        (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+            body,
+        )
+            .into_response()
+    };
+    if new
+        && state.acs.end().is_none()
+        && let Ok(v) =
+            HeaderValue::from_str(&format!("{SESSION_COOKIE}={}; Path=/; HttpOnly", row.id))
+    {
+        response.headers_mut().insert(header::SET_COOKIE, v);
+    }
+    Ok(response)
+}
+
+fn write_reply(message: &Message<'_>, quirks: &Quirks) -> Vec<u8> {
+    let mut out = Vec::with_capacity(1024);
+    if message.is_empty() {
+        return out;
+    }
+    if quirks.xml_declaration {
+        out.extend_from_slice(b"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    }
+    let options = quirks.write_options();
+    for envelope in &message.envelopes {
+        envelope.write_into_with(&mut out, &options);
+    }
+    out
+}
+
+async fn end_stored(
+    app: &App,
+    tx: &mut Tx,
+    row: &SessionRow,
+    state: &SessionState,
+    end: &SessionEnd,
+    now: i64,
+    new: bool,
+) -> Result<(), ServerError> {
+    if !new {
+        SessionRow::delete(tx, &row.id).await?;
+    }
+    let requeued = Task::requeue_session(tx, &row.id, now).await?;
+    let outcome = end_reason(end);
+    let metric_end = match end {
+        SessionEnd::Completed => metrics::SessionEnd::Completed,
+        SessionEnd::InformRejected { .. } => metrics::SessionEnd::InformRejected,
+        SessionEnd::TimedOut => metrics::SessionEnd::TimedOut,
+        SessionEnd::Violation(_) => metrics::SessionEnd::Violation,
+        _ => metrics::SessionEnd::TransportFailed,
+    };
+    let duration =
+        std::time::Duration::from_millis(u64::try_from(now - state.started_at).unwrap_or(0));
+    app.metrics.session_ended(metric_end, duration);
+    let detail = json!({
+        "end": outcome,
+        "detail": format!("{end:?}").chars().take(256).collect::<String>(),
+        "durationMs": now - state.started_at,
+        "tasksSent": state.tasks_sent,
+        "requeued": requeued,
+    });
+    Event::add(tx, &state.device_id, now, "session", Some(&row.id), &detail).await?;
+    if end.is_completed() {
+        info!(device = %state.device_id, session = %row.id, tasks = state.tasks_sent, "session completed");
+    } else {
+        warn!(device = %state.device_id, session = %row.id, end = outcome, "session failed");
+    }
+    Ok(())
+}
+
+/// The metric label of a session's end.
+pub(crate) fn end_reason(end: &SessionEnd) -> &'static str {
+    match end {
+        SessionEnd::Completed => "completed",
+        SessionEnd::InformRejected { .. } => "inform_rejected",
+        SessionEnd::TimedOut => "timed_out",
+        SessionEnd::TransportFailed => "transport_failed",
+        SessionEnd::Violation(_) => "violation",
+        _ => "other",
+    }
+}
+
+/// A GetParameterNames of the whole tree, which some gSOAP CPEs refuse.
+fn is_root_get_parameter_names(spec: &TaskSpec) -> bool {
+    matches!(spec, TaskSpec::GetParameterNames { parameter_path, .. }
+        if matches!(parameter_path.as_str(), "" | "Device." | "InternetGatewayDevice."))
+}

@@ -1,0 +1,100 @@
+//! Sessions no POST came back for, and Downloads no TransferComplete came back for: what the
+//! server finishes on its own, on any node.
+
+use std::time::Duration;
+
+use serde_json::json;
+use tokio::sync::watch;
+use tracing::{info, warn};
+
+use super::App;
+use super::cwmp::{ServerError, now_ms};
+use super::metrics::SessionEnd;
+use super::store::{Event, SessionRow, Task, TaskStatus, Tx};
+
+/// The device's sessions still stored.
+pub(crate) async fn open_sessions_of(
+    tx: &mut Tx,
+    device_id: &str,
+) -> Result<Vec<SessionRow>, ServerError> {
+    Ok(SessionRow::for_device(tx, device_id).await?)
+}
+
+/// Ends a stored session that will get no more POSTs: its unanswered tasks go back to the
+/// queue, and the device's log says why.
+pub(crate) async fn end_session(
+    app: &App,
+    tx: &mut Tx,
+    row: &SessionRow,
+    why: &str,
+    now: i64,
+) -> Result<(), ServerError> {
+    SessionRow::delete(tx, &row.id).await?;
+    let requeued = Task::requeue_session(tx, &row.id, now).await?;
+    let (reason, metric) = if why.starts_with("timed out") {
+        ("timed_out", SessionEnd::TimedOut)
+    } else {
+        ("abandoned", SessionEnd::TransportFailed)
+    };
+    app.metrics.session_ended(
+        metric,
+        Duration::from_millis(u64::try_from(now - row.started_at).unwrap_or(0)),
+    );
+    Event::add(
+        tx,
+        &row.device_id,
+        now,
+        "session",
+        Some(&row.id),
+        &json!({ "end": reason, "detail": why, "requeued": requeued }),
+    )
+    .await?;
+    warn!(device = %row.device_id, session = %row.id, why, requeued, "session given up");
+    Ok(())
+}
+
+async fn sweep(app: &App) -> Result<(), ServerError> {
+    let now = now_ms();
+    let mut tx = app.store.begin().await?;
+    for row in SessionRow::expired(&mut tx, now, 500).await? {
+        end_session(app, &mut tx, &row, "timed out waiting for the CPE", now).await?;
+    }
+    for task in Task::transferring(&mut tx).await? {
+        let done_after = task
+            .result
+            .as_ref()
+            .and_then(|r| r.get("doneAfter"))
+            .and_then(serde_json::Value::as_i64);
+        if done_after.is_some_and(|t| t <= now) {
+            let mut result = task.result.clone().unwrap_or_else(|| json!({}));
+            result["transferComplete"] = json!({ "assumed": "no TransferComplete in time" });
+            Task::set_status(
+                &mut tx,
+                task.id,
+                TaskStatus::Done,
+                task.session_id.as_deref(),
+                Some(&result),
+                now,
+            )
+            .await?;
+            info!(device = %task.device_id, task = task.id, "download taken as done after its timeout");
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Sweeps every `every` until `shutdown`.
+pub(crate) async fn run(app: App, every: Duration, mut shutdown: watch::Receiver<bool>) {
+    let mut interval = tokio::time::interval(every);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {}
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        }
+        if let Err(e) = sweep(&app).await {
+            warn!(error = %e, "session sweep failed");
+        }
+    }
+}

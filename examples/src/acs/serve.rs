@@ -1,0 +1,123 @@
+//! The HTTP(S) listeners: hyper connections driven by hand, for what `axum::serve` does not
+//! give: TLS, `TCP_NODELAY`, an idle timeout, one write per response, and a graceful drain.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+use tokio::sync::watch;
+use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt;
+use tracing::{debug, warn};
+
+/// What a handler knows of the connection its request came on (a request extension).
+#[derive(Debug, Clone, Copy)]
+pub struct ConnInfo {
+    /// The client's address.
+    pub peer: SocketAddr,
+    /// Whether the connection is TLS.
+    pub tls: bool,
+}
+
+/// How a listener treats its connections.
+#[derive(Debug, Clone)]
+pub struct ListenerOptions {
+    /// A keep-alive connection idle this long (no request header arriving) is closed.
+    pub idle_timeout: Duration,
+    /// A TLS handshake that takes longer is abandoned.
+    pub handshake_timeout: Duration,
+    /// In-flight connections get this long to finish at shutdown.
+    pub drain_timeout: Duration,
+}
+
+/// Serves `router` on `listener` until `shutdown` turns true, then lets the connections in
+/// flight finish their requests (up to the drain timeout).
+pub async fn serve(
+    listener: TcpListener,
+    tls: Option<Arc<rustls::ServerConfig>>,
+    router: Router,
+    options: ListenerOptions,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let acceptor = tls.map(TlsAcceptor::from);
+    let graceful = GracefulShutdown::new();
+    loop {
+        let accepted = tokio::select! {
+            accepted = listener.accept() => accepted,
+            _ = shutdown.wait_for(|stop| *stop) => break,
+        };
+        let (stream, peer) = match accepted {
+            Ok(pair) => pair,
+            Err(e) => {
+                // Out of file descriptors and the like: wait a moment rather than spin.
+                warn!(error = %e, "accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        // A response split over two writes, with Nagle on, waits for the client's delayed
+        // ACK: about 40 ms a round trip.
+        let _ = stream.set_nodelay(true);
+        let info = ConnInfo {
+            peer,
+            tls: acceptor.is_some(),
+        };
+        let service = router
+            .clone()
+            .map_request(move |mut request: hyper::Request<Incoming>| {
+                request.extensions_mut().insert(info);
+                request
+            });
+        let service = TowerToHyperService::new(service);
+        let mut builder = hyper::server::conn::http1::Builder::new();
+        builder
+            .timer(TokioTimer::new())
+            .header_read_timeout(options.idle_timeout)
+            .keep_alive(true)
+            // Headers and body in one buffer, so each response is one write.
+            .writev(false);
+        let watcher = graceful.watcher();
+        let acceptor = acceptor.clone();
+        let handshake_timeout = options.handshake_timeout;
+        tokio::spawn(async move {
+            let result = match acceptor {
+                Some(acceptor) => {
+                    match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
+                        Ok(Ok(stream)) => {
+                            let conn = builder.serve_connection(TokioIo::new(stream), service);
+                            watcher.watch(conn).await
+                        }
+                        Ok(Err(e)) => {
+                            debug!(%peer, error = %e, "TLS handshake failed");
+                            return;
+                        }
+                        Err(_) => {
+                            debug!(%peer, "TLS handshake timed out");
+                            return;
+                        }
+                    }
+                }
+                None => {
+                    let conn = builder.serve_connection(TokioIo::new(stream), service);
+                    watcher.watch(conn).await
+                }
+            };
+            if let Err(e) = result {
+                debug!(%peer, error = %e, "connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    if tokio::time::timeout(options.drain_timeout, graceful.shutdown())
+        .await
+        .is_err()
+    {
+        warn!("connections still open after the drain timeout");
+    }
+}

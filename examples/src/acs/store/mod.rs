@@ -1,0 +1,188 @@
+//! The server's storage: one schema (`examples/migrations/`, a file per dialect), two backends
+//! through `sqlx`'s `Any` driver: SQLite, embedded, the default; PostgreSQL, for several
+//! nodes sharing one store.
+//!
+//! Every query is written once, in the SQL both dialects share (`$N` placeholders, `ON
+//! CONFLICT`, `RETURNING`). Functions that a CWMP POST combines take a connection, so the
+//! caller runs them in one transaction ([`Store::begin`]): a POST's effects are stored
+//! whole or not at all.
+
+mod catalog;
+mod rows;
+
+use std::time::Duration;
+
+use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
+use sqlx::{AnyConnection, AnyPool, Row};
+
+pub use catalog::*;
+pub use rows::*;
+
+/// The database kind behind a [`Store`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite (one node).
+    Sqlite,
+    /// PostgreSQL (any number of nodes).
+    Postgres,
+}
+
+/// A storage failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// The database failed or refused the query.
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    /// The schema could not be brought up to date.
+    #[error("database migration: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    /// A stored JSON value does not read back.
+    #[error("stored JSON in {what}: {source}")]
+    Json {
+        /// The column.
+        what: &'static str,
+        /// Why.
+        source: serde_json::Error,
+    },
+    /// The URL names no supported database.
+    #[error("unsupported database URL (use sqlite://FILE or postgres://...): {0}")]
+    UnsupportedUrl(String),
+}
+
+/// A transaction on the store.
+pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+
+/// The server's database.
+#[derive(Debug, Clone)]
+pub struct Store {
+    pool: AnyPool,
+    backend: Backend,
+}
+
+static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
+
+impl Store {
+    /// Connects and brings the schema up to date.
+    ///
+    /// # Errors
+    ///
+    /// The URL is not `sqlite:` or `postgres:`, the database cannot be reached, or a
+    /// migration fails.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        sqlx::any::install_default_drivers();
+        let backend = if url.starts_with("sqlite:") {
+            Backend::Sqlite
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            Backend::Postgres
+        } else {
+            return Err(StoreError::UnsupportedUrl(url.into()));
+        };
+        let options: AnyConnectOptions = url.parse()?;
+        let pool = match backend {
+            // SQLite takes one writer at a time: WAL lets readers go on meanwhile, and the busy
+            // timeout makes a second writer wait its turn instead of failing.
+            Backend::Sqlite => {
+                AnyPoolOptions::new()
+                    .max_connections(8)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .after_connect(|conn, _| {
+                        Box::pin(async move {
+                            for pragma in [
+                                "PRAGMA journal_mode = WAL",
+                                "PRAGMA synchronous = NORMAL",
+                                "PRAGMA busy_timeout = 10000",
+                                "PRAGMA foreign_keys = ON",
+                            ] {
+                                sqlx::query(pragma).execute(&mut *conn).await?;
+                            }
+                            Ok(())
+                        })
+                    })
+                    .connect_with(options)
+                    .await?
+            }
+            Backend::Postgres => {
+                AnyPoolOptions::new()
+                    .max_connections(32)
+                    .acquire_timeout(Duration::from_secs(30))
+                    .connect_with(options)
+                    .await?
+            }
+        };
+        match backend {
+            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
+            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
+        }
+        Ok(Self { pool, backend })
+    }
+
+    /// The database kind.
+    #[must_use]
+    pub fn backend(&self) -> Backend {
+        self.backend
+    }
+
+    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),
+    /// so a transaction that reads then writes never fails on a lock upgrade.
+    ///
+    /// # Errors
+    ///
+    /// The database failed.
+    pub async fn begin(&self) -> Result<Tx, StoreError> {
+        Ok(match self.backend {
+            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
+            Backend::Postgres => self.pool.begin().await?,
+        })
+    }
+
+    /// A connection for a read or a single write.
+    ///
+    /// # Errors
+    ///
+    /// The database failed.
+    pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
+        Ok(self.pool.acquire().await?)
+    }
+
+    /// Closes the pool, waiting for connections in use.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
+    /// The secret shared by every node (digest nonces are checked by whichever node gets
+    /// the next request): made once, from `fresh` when the store has none.
+    ///
+    /// # Errors
+    ///
+    /// The database failed.
+    pub async fn shared_secret(&self, fresh: &str) -> Result<String, StoreError> {
+        let mut conn = self.conn().await?;
+        sqlx::query(
+            "INSERT INTO server_settings (name, value) VALUES ('secret', $1) \
+             ON CONFLICT (name) DO NOTHING",
+        )
+        .bind(fresh)
+        .execute(&mut *conn)
+        .await?;
+        let row = sqlx::query("SELECT value FROM server_settings WHERE name = 'secret'")
+            .fetch_one(&mut *conn)
+            .await?;
+        Ok(row.try_get("value")?)
+    }
+}
+
+pub(crate) fn to_json<T: serde::Serialize>(value: &T) -> String {
+    // Serializing our own plain data types cannot fail (no maps with non-string keys).
+    serde_json::to_string(value).unwrap_or_else(|_| "null".into())
+}
+
+pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
+    what: &'static str,
+    text: &str,
+) -> Result<T, StoreError> {
+    serde_json::from_str(text).map_err(|source| StoreError::Json { what, source })
+}
+
+/// The connection inside a transaction or a pool connection.
+pub type Conn = AnyConnection;
