@@ -210,8 +210,8 @@ impl Server {
         };
         let mut tasks = JoinSet::new();
         let device_router = device_router(app.clone());
-        if let Some(listener) = cwmp {
-            info!(addr = ?cwmp_addr, "CWMP over HTTP");
+        if let (Some(listener), Some(addr)) = (cwmp, cwmp_addr) {
+            info!(%addr, "CWMP over HTTP");
             tasks.spawn(serve::serve(
                 listener,
                 None,
@@ -220,8 +220,8 @@ impl Server {
                 stop.clone(),
             ));
         }
-        if let Some(listener) = cwmp_tls {
-            info!(addr = ?cwmp_tls_addr, "CWMP over HTTPS");
+        if let (Some(listener), Some(addr)) = (cwmp_tls, cwmp_tls_addr) {
+            info!(%addr, "CWMP over HTTPS");
             tasks.spawn(serve::serve(
                 listener,
                 Some(material.server_config()),
