@@ -226,53 +226,19 @@ impl<'a> Path<'a> {
         if input.is_empty() {
             return Err(ParseError::new(ErrorKind::Empty, 0, Location::Path));
         }
-        let body = input.strip_suffix('.').unwrap_or(input);
-        let mut root = Root::Device;
-        let mut offset = 0;
-        let mut previous_instance = false;
-        for (index, seg) in body.split('.').enumerate() {
-            let fail = |(kind, at): (ErrorKind, usize)| {
-                ParseError::new(
-                    kind,
-                    offset + at,
-                    Location::Segment {
-                        index,
-                        text: excerpt(seg),
-                    },
-                )
-            };
-            if index >= limits.max_segments {
-                return Err(fail((
-                    ErrorKind::LimitExceeded {
-                        limit: Limit::Segments,
-                        max: limits.max_segments,
-                    },
-                    0,
-                )));
-            }
-            if index == 0 {
-                root = match seg {
-                    "Device" => Root::Device,
-                    "InternetGatewayDevice" => Root::InternetGatewayDevice,
-                    "" => return Err(fail((ErrorKind::EmptySegment, 0))),
-                    _ => return Err(fail((ErrorKind::UnknownRoot, 0))),
-                };
-            } else {
-                check_segment(seg, index, previous_instance).map_err(fail)?;
-                previous_instance = seg.as_bytes()[0].is_ascii_digit();
-            }
-            offset += seg.len() + 1;
-        }
-        if body.len() == root.as_str().len() && body.len() == input.len() {
-            return Err(ParseError::new(
-                ErrorKind::RootWithoutDot,
-                input.len(),
-                Location::Segment {
-                    index: 0,
-                    text: excerpt(input),
-                },
-            ));
-        }
+        // The grammar in nom decides; the checks only explain a refusal (the kind, the offset
+        // and the segment), so an accepted path pays for nothing more. The two must agree:
+        // debug builds (tests, and the `tta_path` fuzz target) check it on every path.
+        let accepted = grammar::accept(input).filter(|&(_, n)| n <= limits.max_segments);
+        debug_assert_eq!(
+            accepted.map(|(root, _)| root),
+            explain(input, limits).ok(),
+            "the path grammar and its checks disagree on {input:?}"
+        );
+        let root = match accepted {
+            Some((root, _)) => root,
+            None => explain(input, limits)?,
+        };
         Ok(Parsed {
             value: Path {
                 text: Cow::Borrowed(input),
@@ -559,5 +525,144 @@ mod tests {
                 .to_root(Root::Device)
                 .is_none()
         );
+    }
+}
+
+/// Why `input` (non-empty, within the size limit) is not a path: the checks behind every
+/// diagnostic of [`ParseError`]. Returns the root when they find nothing wrong, which happens
+/// only when the grammar accepted too.
+fn explain(input: &str, limits: &crate::Limits) -> Result<Root, ParseError> {
+    let body = input.strip_suffix('.').unwrap_or(input);
+    let mut root = Root::Device;
+    let mut offset = 0;
+    let mut previous_instance = false;
+    for (index, seg) in body.split('.').enumerate() {
+        let fail = |(kind, at): (ErrorKind, usize)| {
+            ParseError::new(
+                kind,
+                offset + at,
+                Location::Segment {
+                    index,
+                    text: excerpt(seg),
+                },
+            )
+        };
+        if index >= limits.max_segments {
+            return Err(fail((
+                ErrorKind::LimitExceeded {
+                    limit: Limit::Segments,
+                    max: limits.max_segments,
+                },
+                0,
+            )));
+        }
+        if index == 0 {
+            root = match seg {
+                "Device" => Root::Device,
+                "InternetGatewayDevice" => Root::InternetGatewayDevice,
+                "" => return Err(fail((ErrorKind::EmptySegment, 0))),
+                _ => return Err(fail((ErrorKind::UnknownRoot, 0))),
+            };
+        } else {
+            check_segment(seg, index, previous_instance).map_err(fail)?;
+            previous_instance = seg.as_bytes()[0].is_ascii_digit();
+        }
+        offset += seg.len() + 1;
+    }
+    if body.len() == root.as_str().len() && body.len() == input.len() {
+        return Err(ParseError::new(
+            ErrorKind::RootWithoutDot,
+            input.len(),
+            Location::Segment {
+                index: 0,
+                text: excerpt(input),
+            },
+        ));
+    }
+    Ok(root)
+}
+
+/// TR-106 paths in nom: the grammar that decides what [`Path::parse`] accepts.
+mod grammar {
+    use nom::branch::alt;
+    use nom::bytes::complete::{tag, take_while, take_while1};
+    use nom::character::complete::{char, satisfy};
+    use nom::combinator::{cut, eof, map, map_res, opt, recognize, rest_len, value};
+    use nom::multi::fold_many0;
+    use nom::sequence::{pair, preceded};
+    use nom::{IResult, Parser};
+
+    use super::Root;
+
+    fn name_char(c: char) -> bool {
+        c.is_ascii_alphanumeric() || c == '_' || c == '-'
+    }
+
+    fn root(i: &str) -> IResult<&str, Root> {
+        alt((
+            value(Root::InternetGatewayDevice, tag("InternetGatewayDevice")),
+            value(Root::Device, tag("Device")),
+        ))
+        .parse(i)
+    }
+
+    /// An instance number: 1 to 2^32 - 1, no leading zero.
+    fn instance(i: &str) -> IResult<&str, u32> {
+        map_res(
+            recognize(pair(
+                satisfy(|c| c.is_ascii_digit() && c != '0'),
+                take_while(|c: char| c.is_ascii_digit()),
+            )),
+            str::parse,
+        )
+        .parse(i)
+    }
+
+    /// `X_<VENDOR>_<Name>`.
+    fn vendor(i: &str) -> IResult<&str, &str> {
+        recognize(preceded(
+            tag("X_"),
+            cut((
+                take_while1(|c| name_char(c) && c != '_'),
+                char('_'),
+                take_while1(name_char),
+            )),
+        ))
+        .parse(i)
+    }
+
+    fn name(i: &str) -> IResult<&str, &str> {
+        recognize(pair(
+            satisfy(|c| c.is_ascii_alphabetic() || c == '_'),
+            take_while(name_char),
+        ))
+        .parse(i)
+    }
+
+    /// One segment; whether it is an instance number.
+    fn segment(i: &str) -> IResult<&str, bool> {
+        alt((
+            map(instance, |_| true),
+            value(false, vendor),
+            value(false, name),
+        ))
+        .parse(i)
+    }
+
+    /// The root and the number of segments (the root's included), when `input` is a path:
+    /// the root, then `.segment`s (an instance number never right after the root or another
+    /// instance), then an optional trailing dot; the root alone needs its dot.
+    pub(super) fn accept(input: &str) -> Option<(Root, usize)> {
+        // (segments, whether the last was an instance, a misplaced instance seen)
+        let segments = fold_many0(
+            preceded(char('.'), (rest_len, segment)),
+            || (0usize, true, false),
+            |(n, previous_instance, bad): (usize, bool, bool), (_, instance)| {
+                (n + 1, instance, bad || (instance && previous_instance))
+            },
+        );
+        let (_, (root, (n, _, bad), dot, _)) =
+            (root, segments, opt(char('.')), eof).parse(input).ok()?;
+        (!bad && (n > 0 || dot.is_some())).then_some((root, n + 1))
     }
 }
