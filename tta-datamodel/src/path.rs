@@ -301,7 +301,9 @@ impl<'a> Path<'a> {
     /// `None` where there is no counterpart: other parameters of those two objects, other
     /// WAN instances, `DeviceInfo.SpecVersion`, which the `Device` root does not have, and
     /// paths that would map back to another path (`InternetGatewayDevice.LAN.`,
-    /// `Device.WANDevice.`), so that mapping there and back always gives the path again.
+    /// `Device.WANDevice.`), so that mapping there and back always gives the path again; and
+    /// a path whose image [`Path::parse`] would refuse (`InternetGatewayDevice.` is longer
+    /// than `Device.`, so a path near the default size limit has no image within it).
     pub fn to_root(&self, root: Root) -> Option<Path<'static>> {
         if root == self.root {
             return Some(self.clone().into_owned());
@@ -346,6 +348,9 @@ impl<'a> Path<'a> {
                 }
             }
         };
+        if mapped.len() > crate::Limits::default().max_input_bytes {
+            return None;
+        }
         Some(Path {
             text: Cow::Owned(mapped),
             root,

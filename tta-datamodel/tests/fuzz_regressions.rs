@@ -39,3 +39,22 @@ fn mapping_is_symmetric_or_refused() {
         assert!(p.to_root(other).is_none(), "{text}");
     }
 }
+
+/// `tta_path` crash-911a9ad2: a 1,024-byte `Device.` path (the default size limit) mapped to
+/// `InternetGatewayDevice.`, 15 bytes longer, which `Path::parse` then refused. A path whose
+/// image would pass the size limit has no image.
+#[test]
+fn image_past_the_size_limit_is_refused() {
+    let text =
+        std::fs::read_to_string("tests/fuzz_regressions/path-image-over-size-limit").unwrap();
+    let p = Path::parse(&text).unwrap();
+    assert_eq!(p.root(), Root::Device);
+    assert!(p.to_root(Root::InternetGatewayDevice).is_none());
+    // Shorter paths still map, there and back.
+    let short = Path::parse("Device.X_TTA_Sts.A").unwrap();
+    let there = short.to_root(Root::InternetGatewayDevice).unwrap();
+    assert_eq!(
+        there.to_root(Root::Device).unwrap().as_str(),
+        short.as_str()
+    );
+}
