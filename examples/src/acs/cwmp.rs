@@ -200,6 +200,11 @@ async fn unparsable(
     let mut state: SessionState = serde_json::from_str(&row.state)?;
     let err = state.acs.receive_unparsable(now as u64, e);
     warn!(device = %state.device_id, session = %row.id, error = %err, "unparsable post");
+    // Counted as every other violation's fault is: the reply is empty, so the metric is the
+    // only place the 8003 (or 8004 for a limit) shows.
+    if let Some(code) = err.fault() {
+        app.metrics.fault(code.code());
+    }
     let reply = state.acs.reply(now as u64)?;
     let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
     tx.commit().await?;
