@@ -99,7 +99,8 @@ pub struct LimitsConfig {
     pub retry_after_secs: u64,
     /// How long a session waits for the CPE's next POST, in seconds (TR-069: at least 30).
     pub session_timeout_secs: u64,
-    /// How long an idle keep-alive connection is kept, in seconds.
+    /// How long an idle keep-alive connection is kept, and how long a request body may go
+    /// without a byte arriving, in seconds.
     pub idle_timeout_secs: u64,
     /// How long a TLS handshake may take, in seconds.
     pub tls_handshake_timeout_secs: u64,

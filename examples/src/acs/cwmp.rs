@@ -200,6 +200,11 @@ async fn unparsable(
     let mut state: SessionState = serde_json::from_str(&row.state)?;
     let err = state.acs.receive_unparsable(now as u64, e);
     warn!(device = %state.device_id, session = %row.id, error = %err, "unparsable post");
+    // Counted as every other violation's fault is: the reply is empty, so the metric is the
+    // only place the 8003 (or 8004 for a limit) shows.
+    if let Some(code) = err.fault() {
+        app.metrics.fault(code.code());
+    }
     let reply = state.acs.reply(now as u64)?;
     let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
     tx.commit().await?;
@@ -329,7 +334,36 @@ async fn new_session(
     tracing::Span::current().record("session", session_id.as_str());
     let config = SessionConfig::default().with_timeout_ms(app.config.limits.session_timeout_ms());
     let mut acs = AcsSession::new(config, now as u64);
-    let incoming = acs.receive(now as u64, message)?;
+    let inform_id = message.envelopes[0]
+        .header
+        .id
+        .as_deref()
+        .map(|id| id.to_owned().into());
+    let incoming = match acs.receive(now as u64, message) {
+        Ok(incoming) => incoming,
+        Err(e) if e.is_violation() => {
+            // The Inform did not come alone (the CPE cannot know the ACS's MaxEnvelopes
+            // before the InformResponse). That is the CPE's error, not the server's: answer
+            // the Inform with the machine's fault rather than a 500, and start no session.
+            drop(tx);
+            let code = e.fault().unwrap_or(FaultCode::AcsRequestDenied);
+            warn!(device = %device_id, error = %e, "first post refused");
+            app.metrics.fault(code.code());
+            let mut fault = Envelope::new(
+                version,
+                "",
+                Body::Fault(Fault::cwmp(code, code.description().unwrap_or_default())),
+            );
+            fault.header.id = inform_id;
+            return Ok((
+                StatusCode::OK,
+                [(header::CONTENT_TYPE, "text/xml; charset=utf-8")],
+                fault.to_vec(),
+            )
+                .into_response());
+        }
+        Err(e) => return Err(e.into()),
+    };
     let Some(Incoming::Request(envelope)) = incoming.into_iter().next() else {
         return Err(ServerError::Other(
             "the machine did not hand over the Inform".into(),

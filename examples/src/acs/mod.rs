@@ -312,7 +312,22 @@ fn device_router(app: App) -> Router {
         .route("/packages/{name}", get(upgrade::package))
         .fallback(post(cwmp::post).get(|| async { "tta-acs: CWMP takes POST\n" }))
         .layer(DefaultBodyLimit::max(limit))
+        // The 413 comes from the body extractor, before any handler could count it.
+        .layer(axum::middleware::map_response_with_state(
+            app.clone(),
+            count_too_large,
+        ))
         .with_state(app)
+}
+
+async fn count_too_large(
+    axum::extract::State(app): axum::extract::State<App>,
+    response: axum::response::Response,
+) -> axum::response::Response {
+    if response.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+        app.metrics.rejected(metrics::Rejection::TooLarge);
+    }
+    response
 }
 
 fn fresh_secret() -> String {

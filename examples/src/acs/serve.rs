@@ -1,12 +1,15 @@
 //! The HTTP(S) listeners: hyper connections driven by hand, for what `axum::serve` does not
 //! give: TLS, `TCP_NODELAY`, an idle timeout, one write per response, and a graceful drain.
 
+use std::future::Future;
 use std::net::SocketAddr;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use axum::Router;
-use hyper::body::Incoming;
+use hyper::body::{Bytes, Frame, Incoming, SizeHint};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -28,7 +31,8 @@ pub struct ConnInfo {
 /// How a listener treats its connections.
 #[derive(Debug, Clone)]
 pub struct ListenerOptions {
-    /// A keep-alive connection idle this long (no request header arriving) is closed.
+    /// A keep-alive connection idle this long (no request header arriving) is closed, and a
+    /// request body that gets no byte for this long fails.
     pub idle_timeout: Duration,
     /// A TLS handshake that takes longer is abandoned.
     pub handshake_timeout: Duration,
@@ -68,11 +72,12 @@ pub async fn serve(
             peer,
             tls: acceptor.is_some(),
         };
+        let idle = options.idle_timeout;
         let service = router
             .clone()
             .map_request(move |mut request: hyper::Request<Incoming>| {
                 request.extensions_mut().insert(info);
-                request
+                request.map(|body| IdleBody::new(body, idle))
             });
         let service = TowerToHyperService::new(service);
         let mut builder = hyper::server::conn::http1::Builder::new();
@@ -119,5 +124,61 @@ pub async fn serve(
         .is_err()
     {
         warn!("connections still open after the drain timeout");
+    }
+}
+
+/// A request body that fails when nothing arrives for the idle timeout. hyper's header
+/// timeout stops at the headers: a client that declares a longer body than it sends, and
+/// stays, would otherwise hold its connection and the handler waiting for the rest for good.
+/// The handler's body extractor turns the failure into a 400, and the connection closes.
+struct IdleBody {
+    inner: Incoming,
+    idle: Duration,
+    timer: Pin<Box<tokio::time::Sleep>>,
+}
+
+impl IdleBody {
+    fn new(inner: Incoming, idle: Duration) -> Self {
+        Self {
+            inner,
+            idle,
+            timer: Box::pin(tokio::time::sleep(idle)),
+        }
+    }
+}
+
+/// Why an [`IdleBody`] failed.
+#[derive(Debug, thiserror::Error)]
+#[error("no request body bytes for {0:?}")]
+struct BodyStalled(Duration);
+
+impl hyper::body::Body for IdleBody {
+    type Data = Bytes;
+    type Error = Box<dyn std::error::Error + Send + Sync>;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let this = &mut *self;
+        match Pin::new(&mut this.inner).poll_frame(cx) {
+            Poll::Ready(frame) => {
+                let deadline = tokio::time::Instant::now() + this.idle;
+                this.timer.as_mut().reset(deadline);
+                Poll::Ready(frame.map(|f| f.map_err(Into::into)))
+            }
+            Poll::Pending => match this.timer.as_mut().poll(cx) {
+                Poll::Ready(()) => Poll::Ready(Some(Err(Box::new(BodyStalled(this.idle))))),
+                Poll::Pending => Poll::Pending,
+            },
+        }
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> SizeHint {
+        self.inner.size_hint()
     }
 }
