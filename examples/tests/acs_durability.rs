@@ -25,6 +25,11 @@ const CONFIG: &str = "[provisioning]\nopen_subscription = true\n";
 struct Executions(Arc<Mutex<HashMap<String, u32>>>);
 
 impl Executions {
+    fn total(&self) -> usize {
+        let map = self.0.lock().unwrap();
+        map.values().map(|&n| n as usize).sum()
+    }
+
     fn of(&self, task: i64) -> u32 {
         let map = self.0.lock().unwrap();
         map.get(&format!("task-{task}")).copied().unwrap_or(0)
@@ -57,6 +62,7 @@ impl Executions {
 }
 
 fn client() -> reqwest::Client {
+    tta_examples::install_crypto_provider();
     reqwest::Client::builder()
         .timeout(Duration::from_secs(30))
         .build()
@@ -269,6 +275,169 @@ async fn kill9_mid_session_loses_nothing_sqlite() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill9_mid_session_loses_nothing_postgres() {
     killed_mid_session(Db::Postgres).await;
+}
+
+/// Informs sent and Informs answered, of one device.
+#[derive(Debug, Default, Clone, Copy)]
+struct Informs {
+    sent: usize,
+    answered: usize,
+}
+
+/// A whole session that stops at the first transport failure (the server killed): any
+/// answer but 200 and 204 fails the test.
+async fn session_until_killed(
+    mut cpe: Cpe,
+    seq: u32,
+    cr: &str,
+    executions: &Executions,
+    mut informs: Informs,
+) -> (Cpe, Informs) {
+    cpe.cookie = None;
+    let inform_envelope = cpe.inform(
+        &["2 PERIODIC"],
+        &[
+            ("Device.X_TTA_Test.Seq", &seq.to_string()),
+            ("Device.ManagementServer.ConnectionRequestURL", cr),
+        ],
+    );
+    informs.sent += 1;
+    let Ok(reply) = cpe
+        .try_post(&Message {
+            envelopes: vec![inform_envelope],
+        })
+        .await
+    else {
+        return (cpe, informs);
+    };
+    assert_eq!(reply.status, StatusCode::OK, "{}", text(&reply));
+    informs.answered += 1;
+    let mut next = Message::default();
+    for _ in 0..100 {
+        let Ok(reply) = cpe.try_post(&next).await else {
+            return (cpe, informs);
+        };
+        match reply.status {
+            StatusCode::NO_CONTENT => return (cpe, informs),
+            StatusCode::OK => {}
+            other => panic!("unexpected {other}: {}", text(&reply)),
+        }
+        let request = reply.message().envelopes.into_iter().next().unwrap();
+        next = executions.answer(&request);
+    }
+    panic!("the session did not end");
+}
+
+/// SIGKILL while many POSTs are in flight: after the restart no task is lost, a task stored
+/// as done never runs again, every Inform answered is accounted for, and the rest of the
+/// work completes.
+async fn killed_under_load(db: Db) {
+    let Ok(database) = database(db).await else {
+        return;
+    };
+    const DEVICES: usize = 20;
+    const TASKS: usize = 3;
+    let dir = TempDir::new("kill9-load");
+    let cr = "http://127.0.0.1:9/cr";
+    let mut acs = AcsProcess::spawn(&dir.0, database.as_deref(), CONFIG).await;
+    let executions = Executions::default();
+    let mut devices = Vec::new();
+    for i in 0..DEVICES {
+        let mut cpe = Cpe::new(client(), acs.cwmp_url(), &format!("LOAD{i:03}"));
+        whole_session(&mut cpe, 1, cr, &executions).await;
+        let tasks = queue_gpvs(&acs.api, &cpe.device_id(), TASKS).await;
+        let informs = Informs {
+            sent: 1,
+            answered: 1,
+        };
+        devices.push((cpe, tasks, informs));
+    }
+    let mut set = tokio::task::JoinSet::new();
+    for (i, (cpe, tasks, informs)) in devices.drain(..).enumerate() {
+        let executions = executions.clone();
+        set.spawn(async move {
+            let (cpe, informs) = session_until_killed(cpe, 2, cr, &executions, informs).await;
+            (i, cpe, tasks, informs)
+        });
+    }
+    // Killed once about half the tasks have been answered (some answers still in flight).
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while executions.total() < DEVICES * TASKS / 2 {
+        assert!(Instant::now() < deadline, "the sessions made no progress");
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    acs.kill9();
+    let mut by_index = Vec::new();
+    while let Some(done) = set.join_next().await {
+        by_index.push(done.unwrap());
+    }
+    by_index.sort_by_key(|(i, ..)| *i);
+    acs = AcsProcess::spawn(&dir.0, database.as_deref(), CONFIG).await;
+    // Nothing lost: every task is stored, and one stored as done has its result.
+    let mut done_before = HashMap::new();
+    for (_, _, tasks, _) in &by_index {
+        for &task in tasks {
+            let t = acs.api.task(task).await;
+            let status = t["status"].as_str().unwrap();
+            assert!(matches!(status, "done" | "sent" | "queued"), "{t}");
+            if status == "done" {
+                assert!(t["result"]["parameterValues"].is_array(), "{t}");
+                done_before.insert(task, executions.of(task));
+            }
+        }
+    }
+    eprintln!(
+        "killed with {} of {} tasks stored as done",
+        done_before.len(),
+        DEVICES * TASKS
+    );
+    for (_, cpe, _, informs) in &mut by_index {
+        cpe.url = acs.cwmp_url();
+        informs.sent += 1;
+        informs.answered += 1;
+    }
+    let mut set = tokio::task::JoinSet::new();
+    for (_, mut cpe, tasks, informs) in by_index {
+        let executions = executions.clone();
+        set.spawn(async move {
+            whole_session(&mut cpe, 3, cr, &executions).await;
+            (cpe.device_id(), tasks, informs)
+        });
+    }
+    let mut finished = Vec::new();
+    let all = async {
+        while let Some(done) = set.join_next().await {
+            finished.push(done.unwrap());
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(60), all)
+        .await
+        .expect("the sessions after the restart did not complete");
+    for (device, tasks, informs) in finished {
+        for &task in &tasks {
+            let t = acs.api.task(task).await;
+            assert_eq!(t["status"], "done", "{t}");
+            match done_before.get(&task) {
+                Some(&n) => assert_eq!(executions.of(task), n, "task {task} ran again"),
+                None => assert!(executions.of(task) >= 1, "{t}"),
+            }
+        }
+        let ends = session_ends(&acs.api, &device).await.len();
+        assert!(
+            (informs.answered..=informs.sent).contains(&ends),
+            "{device}: {ends} sessions ended, {informs:?}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill9_under_load_loses_nothing_sqlite() {
+    killed_under_load(Db::Sqlite).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn kill9_under_load_loses_nothing_postgres() {
+    killed_under_load(Db::Postgres).await;
 }
 
 /// SIGTERM with a session open: the process exits 0 promptly, and the session's tasks run in

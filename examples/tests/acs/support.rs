@@ -319,6 +319,15 @@ impl Cpe {
 
     /// Posts `body` (already XML) as this CPE does: cookie, content type, authentication.
     pub async fn post_raw(&mut self, body: Vec<u8>, is_inform: bool) -> Reply {
+        self.try_post_raw(body, is_inform).await.unwrap()
+    }
+
+    /// [`Cpe::post_raw`], with the HTTP client's failures (a server gone) as errors.
+    pub async fn try_post_raw(
+        &mut self,
+        body: Vec<u8>,
+        is_inform: bool,
+    ) -> Result<Reply, reqwest::Error> {
         let mut authorization: Option<String> = None;
         if is_inform && self.auth == AuthMode::PreemptiveBasic {
             authorization = Some(tta_examples::acs::auth::basic_authorization(
@@ -342,10 +351,10 @@ impl Cpe {
             if let Some(a) = &authorization {
                 request = request.header("authorization", a);
             }
-            let response = request.send().await.unwrap();
+            let response = request.send().await?;
             let status = response.status();
             let headers = response.headers().clone();
-            let bytes = response.bytes().await.unwrap().to_vec();
+            let bytes = response.bytes().await?.to_vec();
             if let Some(set) = headers.get("set-cookie") {
                 let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
                 self.cookie = Some(pair);
@@ -354,11 +363,11 @@ impl Cpe {
                 authorization = Some(self.answer_challenge(&headers));
                 continue;
             }
-            return Reply {
+            return Ok(Reply {
                 status,
                 headers,
                 body: bytes,
-            };
+            });
         }
         panic!("authentication kept failing");
     }
@@ -397,6 +406,15 @@ impl Cpe {
             Some(Body::Inform(_))
         );
         self.post_raw(message.to_vec(), is_inform).await
+    }
+
+    /// [`Cpe::post`], with the HTTP client's failures as errors.
+    pub async fn try_post(&mut self, message: &Message<'_>) -> Result<Reply, reqwest::Error> {
+        let is_inform = matches!(
+            message.envelopes.first().map(|e| &e.body),
+            Some(Body::Inform(_))
+        );
+        self.try_post_raw(message.to_vec(), is_inform).await
     }
 
     /// One whole session: the Inform, then the CPE's `requests` (TransferComplete...), then
@@ -553,6 +571,8 @@ impl AcsProcess {
         let config = data_dir.join("tta-acs.toml");
         std::fs::create_dir_all(data_dir).unwrap();
         std::fs::write(&config, config_toml).unwrap();
+        // The HTTP client needs a crypto provider, which no server in this process installed.
+        tta_examples::install_crypto_provider();
         let http = reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
             .build()
