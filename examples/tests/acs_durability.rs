@@ -810,3 +810,41 @@ async fn an_abandoned_session_times_out_sqlite() {
 async fn an_abandoned_session_times_out_postgres() {
     session_timeout(Db::Postgres).await;
 }
+
+/// Two nodes' reapers sweep the same expired sessions: each abandoned session ends once,
+/// its task requeued once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_reapers_end_a_session_once() {
+    let Ok(Some(database)) = database(Db::Postgres).await else {
+        return;
+    };
+    const DEVICES: usize = 20;
+    let config = format!("{CONFIG}[limits]\nsession_timeout_secs = 1\n");
+    let (dir_a, dir_b) = (TempDir::new("reap-a"), TempDir::new("reap-b"));
+    let a = AcsProcess::spawn(&dir_a.0, Some(&database), &config).await;
+    let b = AcsProcess::spawn(&dir_b.0, Some(&database), &config).await;
+    let cr = "http://127.0.0.1:9/cr";
+    let executions = Executions::default();
+    let mut devices = Vec::new();
+    for i in 0..DEVICES {
+        let mut cpe = Cpe::new(client(), a.cwmp_url(), &format!("REAP{i:03}"));
+        whole_session(&mut cpe, 1, cr, &executions).await;
+        let task = queue_gpvs(&a.api, &cpe.device_id(), 1).await[0];
+        inform(&mut cpe, 2, cr).await;
+        request_for(&empty(&mut cpe).await, task);
+        devices.push((cpe.device_id(), task));
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    for (_, task) in &devices {
+        while status_of(&b.api, *task).await != "queued" {
+            assert!(Instant::now() < deadline, "the sessions were not reaped");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    // Each reaper sweeps every second: let both have had their turns.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    for (device, _) in &devices {
+        let ends = session_ends(&b.api, device).await;
+        assert_eq!(ends, ["completed", "timed_out"], "{device}");
+    }
+}
