@@ -97,7 +97,8 @@ pub struct LimitsConfig {
     pub max_sessions: u64,
     /// The `Retry-After` of that 503, in seconds.
     pub retry_after_secs: u64,
-    /// How long a session waits for the CPE's next POST, in seconds (TR-069: at least 30).
+    /// How long a session waits for the CPE's next POST, in seconds. TR-069 asks for at
+    /// least 30, the default; a shorter one (labs, tests) is honoured and logged as a warning.
     pub session_timeout_secs: u64,
     /// How long an idle keep-alive connection is kept, and how long a request body may go
     /// without a byte arriving, in seconds.
@@ -126,10 +127,19 @@ impl Default for LimitsConfig {
 }
 
 impl LimitsConfig {
-    /// The session timeout, in milliseconds, raised to TR-069's 30 s minimum.
+    /// The session timeout, in milliseconds, as configured (at least 1 s): the stored
+    /// deadline the reaper enforces. The codec's session machine keeps TR-069's 30 s minimum
+    /// on its own clock, so a shorter setting shortens only this deadline; raising it here
+    /// too made a session left open wait 30 s whatever the operator asked for.
     #[must_use]
     pub fn session_timeout_ms(&self) -> u64 {
-        (self.session_timeout_secs * 1000).max(cwmp_codec::MIN_SESSION_TIMEOUT_MS)
+        self.session_timeout_secs.max(1).saturating_mul(1000)
+    }
+
+    /// Whether the session timeout is below TR-069's minimum.
+    #[must_use]
+    pub fn session_timeout_below_tr069(&self) -> bool {
+        self.session_timeout_ms() < cwmp_codec::MIN_SESSION_TIMEOUT_MS
     }
 
     /// The idle timeout of a keep-alive connection.

@@ -755,8 +755,12 @@ async fn end_stored(
     now: i64,
     new: bool,
 ) -> Result<(), ServerError> {
-    if !new {
-        SessionRow::delete(tx, &row.id).await?;
+    // Ended meanwhile elsewhere (a reaper that found it past its deadline): that end stands,
+    // as a stale update does, rather than the session ending twice.
+    if !new && !SessionRow::delete(tx, &row.id).await? {
+        return Err(ServerError::Other(
+            "the session was ended elsewhere meanwhile".into(),
+        ));
     }
     let requeued = Task::requeue_session(tx, &row.id, now).await?;
     let outcome = end_reason(end);

@@ -146,6 +146,12 @@ impl Server {
         if config.no_auth {
             warn!("--no-auth: any credentials are accepted (lab use only)");
         }
+        if config.limits.session_timeout_below_tr069() {
+            warn!(
+                secs = config.limits.session_timeout_secs,
+                "limits.session_timeout_secs is below TR-069's 30 s minimum (lab use only)"
+            );
+        }
         let store = Store::open(&config.database_url()).await?;
         let secret = store.shared_secret(&fresh_secret()).await?;
         let cwmp = match config.cwmp_listen {

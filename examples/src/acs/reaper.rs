@@ -29,7 +29,12 @@ pub(crate) async fn end_session(
     why: &str,
     now: i64,
 ) -> Result<(), ServerError> {
-    SessionRow::delete(tx, &row.id).await?;
+    // Two nodes' reapers, or a reaper and an Inform on another node, can read the same
+    // expired session before either commits (PostgreSQL reads without locking): only the
+    // one whose delete took the row ends it, so its end is logged and counted once.
+    if !SessionRow::delete(tx, &row.id).await? {
+        return Ok(());
+    }
     let requeued = Task::requeue_session(tx, &row.id, now).await?;
     let (reason, metric) = if why.starts_with("timed out") {
         ("timed_out", SessionEnd::TimedOut)

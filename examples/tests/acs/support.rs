@@ -319,6 +319,15 @@ impl Cpe {
 
     /// Posts `body` (already XML) as this CPE does: cookie, content type, authentication.
     pub async fn post_raw(&mut self, body: Vec<u8>, is_inform: bool) -> Reply {
+        self.try_post_raw(body, is_inform).await.unwrap()
+    }
+
+    /// [`Cpe::post_raw`], with the HTTP client's failures (a server gone) as errors.
+    pub async fn try_post_raw(
+        &mut self,
+        body: Vec<u8>,
+        is_inform: bool,
+    ) -> Result<Reply, reqwest::Error> {
         let mut authorization: Option<String> = None;
         if is_inform && self.auth == AuthMode::PreemptiveBasic {
             authorization = Some(tta_examples::acs::auth::basic_authorization(
@@ -342,10 +351,10 @@ impl Cpe {
             if let Some(a) = &authorization {
                 request = request.header("authorization", a);
             }
-            let response = request.send().await.unwrap();
+            let response = request.send().await?;
             let status = response.status();
             let headers = response.headers().clone();
-            let bytes = response.bytes().await.unwrap().to_vec();
+            let bytes = response.bytes().await?.to_vec();
             if let Some(set) = headers.get("set-cookie") {
                 let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
                 self.cookie = Some(pair);
@@ -354,11 +363,11 @@ impl Cpe {
                 authorization = Some(self.answer_challenge(&headers));
                 continue;
             }
-            return Reply {
+            return Ok(Reply {
                 status,
                 headers,
                 body: bytes,
-            };
+            });
         }
         panic!("authentication kept failing");
     }
@@ -397,6 +406,15 @@ impl Cpe {
             Some(Body::Inform(_))
         );
         self.post_raw(message.to_vec(), is_inform).await
+    }
+
+    /// [`Cpe::post`], with the HTTP client's failures as errors.
+    pub async fn try_post(&mut self, message: &Message<'_>) -> Result<Reply, reqwest::Error> {
+        let is_inform = matches!(
+            message.envelopes.first().map(|e| &e.body),
+            Some(Body::Inform(_))
+        );
+        self.try_post_raw(message.to_vec(), is_inform).await
     }
 
     /// One whole session: the Inform, then the CPE's `requests` (TransferComplete...), then
@@ -469,4 +487,217 @@ impl Cpe {
 /// A header value, for tests that build requests by hand.
 pub fn hv(text: &str) -> HeaderValue {
     HeaderValue::from_str(text).unwrap()
+}
+
+/// A TCP port on loopback that nothing listens on now. Another process may take it before
+/// the server binds it: [`AcsProcess::spawn`] retries with new ones.
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// A server's northbound API, by address (for servers in other processes).
+#[derive(Debug, Clone)]
+pub struct Api {
+    pub http: reqwest::Client,
+    /// `http://host:port`, no trailing slash.
+    pub base: String,
+}
+
+impl Api {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get_json(&self, path: &str) -> (StatusCode, Json) {
+        let r = self.http.get(self.url(path)).send().await.unwrap();
+        let status = r.status();
+        (status, r.json().await.unwrap_or(Json::Null))
+    }
+
+    /// Queues a task for a device; its number.
+    pub async fn queue(&self, device: &str, task: Json) -> i64 {
+        let path = format!("/devices/{}/tasks", percent(device));
+        let r = self
+            .http
+            .post(self.url(&path))
+            .json(&task)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status();
+        let body: Json = r.json().await.unwrap_or(Json::Null);
+        assert_eq!(status, StatusCode::CREATED, "{body}");
+        body["id"].as_i64().unwrap()
+    }
+
+    pub async fn task(&self, n: i64) -> Json {
+        let (status, body) = self.get_json(&format!("/tasks/{n}")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+
+    pub async fn device(&self, id: &str) -> Json {
+        let (status, body) = self.get_json(&format!("/devices/{}", percent(id))).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        body
+    }
+}
+
+static PROCESSES: AtomicU32 = AtomicU32::new(0);
+
+/// The `tta-acs` binary running in a process of its own, on loopback ports of its own. The
+/// process is killed when this is dropped (a failing test leaves nothing behind), and its
+/// log is printed then if the test is failing.
+pub struct AcsProcess {
+    child: Option<std::process::Child>,
+    pub cwmp: std::net::SocketAddr,
+    pub nbi: std::net::SocketAddr,
+    pub api: Api,
+    pub log: PathBuf,
+}
+
+impl AcsProcess {
+    /// Starts the binary on `data_dir` (SQLite there unless `database` names one) with the
+    /// configuration file `config_toml`, and waits until its API answers `/health`.
+    pub async fn spawn(
+        data_dir: &std::path::Path,
+        database: Option<&str>,
+        config_toml: &str,
+    ) -> Self {
+        let config = data_dir.join("tta-acs.toml");
+        std::fs::create_dir_all(data_dir).unwrap();
+        std::fs::write(&config, config_toml).unwrap();
+        // The HTTP client needs a crypto provider, which no server in this process installed.
+        tta_examples::install_crypto_provider();
+        let http = reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+            .unwrap();
+        for _ in 0..5 {
+            let n = PROCESSES.fetch_add(1, Ordering::Relaxed);
+            let log = data_dir.join(format!("tta-acs-{n}.log"));
+            let cwmp: std::net::SocketAddr = ([127, 0, 0, 1], free_port()).into();
+            let tls: std::net::SocketAddr = ([127, 0, 0, 1], free_port()).into();
+            let nbi: std::net::SocketAddr = ([127, 0, 0, 1], free_port()).into();
+            let out = std::fs::File::create(&log).unwrap();
+            let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_tta-acs"));
+            command
+                .arg("--config")
+                .arg(&config)
+                .arg("--data-dir")
+                .arg(data_dir)
+                .arg("--cwmp-listen")
+                .arg(cwmp.to_string())
+                .arg("--cwmp-tls-listen")
+                .arg(tls.to_string())
+                .arg("--nbi-listen")
+                .arg(nbi.to_string())
+                .stdin(std::process::Stdio::null())
+                .stdout(out.try_clone().unwrap())
+                .stderr(out);
+            if let Some(url) = database {
+                command.arg("--database").arg(url);
+            }
+            let mut process = Self {
+                child: Some(command.spawn().unwrap()),
+                cwmp,
+                nbi,
+                api: Api {
+                    http: http.clone(),
+                    base: format!("http://{nbi}"),
+                },
+                log,
+            };
+            if process.ready(Duration::from_secs(20)).await {
+                return process;
+            }
+            let text = std::fs::read_to_string(&process.log).unwrap_or_default();
+            process.kill9();
+            assert!(
+                text.contains("cannot listen"),
+                "tta-acs did not start:\n{text}"
+            );
+        }
+        panic!("tta-acs found no free ports in 5 tries");
+    }
+
+    /// Waits for `/health`; false when the process exited first.
+    async fn ready(&mut self, within: Duration) -> bool {
+        let deadline = std::time::Instant::now() + within;
+        while std::time::Instant::now() < deadline {
+            if let Some(child) = &mut self.child
+                && child.try_wait().unwrap().is_some()
+            {
+                return false;
+            }
+            if let Ok(r) = self.api.http.get(self.api.url("/health")).send().await
+                && r.status() == StatusCode::OK
+            {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!(
+            "tta-acs not ready in {within:?}:\n{}",
+            std::fs::read_to_string(&self.log).unwrap_or_default()
+        );
+    }
+
+    pub fn pid(&self) -> u32 {
+        self.child.as_ref().unwrap().id()
+    }
+
+    /// The CWMP URL over HTTP.
+    pub fn cwmp_url(&self) -> String {
+        format!("http://{}/", self.cwmp)
+    }
+
+    /// SIGKILL, and reaps the process.
+    pub fn kill9(&mut self) {
+        if let Some(mut child) = self.child.take() {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+
+    /// SIGTERM; the exit status, once the process has exited (panics after `within`).
+    pub async fn terminate(&mut self, within: Duration) -> std::process::ExitStatus {
+        let status = std::process::Command::new("kill")
+            .arg("-TERM")
+            .arg(self.pid().to_string())
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -TERM failed");
+        let deadline = std::time::Instant::now() + within;
+        while std::time::Instant::now() < deadline {
+            if let Some(status) = self.child.as_mut().unwrap().try_wait().unwrap() {
+                self.child = None;
+                return status;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!(
+            "tta-acs still running {within:?} after SIGTERM:\n{}",
+            std::fs::read_to_string(&self.log).unwrap_or_default()
+        );
+    }
+
+    /// The log so far.
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+impl Drop for AcsProcess {
+    fn drop(&mut self) {
+        let running = self.child.is_some();
+        self.kill9();
+        if running && std::thread::panicking() {
+            eprintln!("--- {} ---\n{}", self.log.display(), self.log_text());
+        }
+    }
 }

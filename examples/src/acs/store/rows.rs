@@ -652,17 +652,18 @@ impl SessionRow {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Forgets a session.
+    /// Forgets a session; whether it was still stored (another node may have ended it since
+    /// it was read).
     ///
     /// # Errors
     ///
     /// The database failed.
-    pub async fn delete(conn: &mut Conn, id: &str) -> Result<(), StoreError> {
-        sqlx::query("DELETE FROM sessions WHERE id = $1")
+    pub async fn delete(conn: &mut Conn, id: &str) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE id = $1")
             .bind(id)
             .execute(&mut *conn)
             .await?;
-        Ok(())
+        Ok(done.rows_affected() == 1)
     }
 
     /// Sessions past their deadline, oldest first, at most `limit`.
