@@ -1,9 +1,11 @@
 //! The programs of the workspace as a library, so the demo and the tests run them in one
 //! process from the same code the binaries run: [`acs`] is the `tta-acs` provisioning
-//! server; [`logging`] holds what the programs share.
+//! server, [`stb`] the `tta-stb` set-top-box simulator; [`logging`] holds what the programs
+//! share.
 
 pub mod acs;
 pub mod logging;
+pub mod stb;
 
 /// Makes `ring` the process's TLS crypto provider (the HTTP clients look for one). Safe to
 /// call any number of times.
