@@ -363,11 +363,30 @@ pub(crate) async fn transfer_complete(
         .command_key
         .strip_prefix("task-")
         .and_then(|n| n.parse::<i64>().ok());
-    if let Some(id) = task_id
-        && let Some(task) = Task::get(tx, id).await?
-        && task.device_id == device_id
-        && !task.status.is_finished()
-    {
+    let mut task = match task_id {
+        Some(id) => Task::get(tx, id)
+            .await?
+            .filter(|t| t.device_id == device_id && !t.status.is_finished()),
+        None => None,
+    };
+    if task.is_none() {
+        // A download task may carry the operator's own `commandKey`, which the Download was
+        // sent with instead of `task-N`: the device's unfinished download with that key,
+        // one waiting for its TransferComplete first.
+        let mut candidates: Vec<Task> = Task::for_device(tx, device_id, true)
+            .await?
+            .into_iter()
+            .filter(|t| {
+                t.spec.get("name").and_then(Value::as_str) == Some("download")
+                    && t.spec.get("commandKey").and_then(Value::as_str)
+                        == Some(tc.command_key.as_ref())
+            })
+            .collect();
+        candidates.sort_by_key(|t| (t.status != TaskStatus::Transferring, t.id));
+        task = candidates.into_iter().next();
+    }
+    if let Some(task) = task {
+        let id = task.id;
         let status = if fault.fault_code == 0 {
             TaskStatus::Done
         } else {
