@@ -744,6 +744,34 @@ async fn downloads(acs: &TestAcs) {
     let d = acs.device(&cpe.device_id()).await;
     assert_eq!(events_of(&d, "transfer_complete").len(), 3, "{d}");
 
+    // An operator's own CommandKey: the TransferComplete carrying it finishes the task.
+    let own = acs
+        .queue(
+            &cpe.device_id(),
+            json!({"name": "download", "fileName": "stb-d-2.0.bin", "commandKey": "fw-2.0-rollout"}),
+        )
+        .await;
+    let seen = cpe
+        .session(cpe.inform(&["2 PERIODIC"], &[]), vec![], answer_with(1))
+        .await;
+    let Body::Download(download) = &seen[0].body else {
+        panic!("{seen:?}");
+    };
+    assert_eq!(download.command_key, "fw-2.0-rollout");
+    assert_eq!(acs.task(own).await["status"], "transferring");
+    cpe.session(
+        cpe.inform(&["7 TRANSFER COMPLETE", "M Download"], &[]),
+        vec![transfer_complete("fw-2.0-rollout", 0)],
+        answer,
+    )
+    .await;
+    let t = acs.task(own).await;
+    assert_eq!(t["status"], "done", "{t}");
+    assert_eq!(
+        t["result"]["transferComplete"]["commandKey"], "fw-2.0-rollout",
+        "{t}"
+    );
+
     // A package that is not stored: the task fails without being sent.
     let missing = acs
         .queue(
