@@ -1488,6 +1488,26 @@ async fn bearer(acs: &TestAcs) {
     assert_eq!(r.status(), StatusCode::OK);
     let list: Json = r.json().await.unwrap();
     assert_eq!(list[0]["id"], "KT");
+    // The scheme's case does not matter; the token's does.
+    for (value, expected) in [
+        (format!("bearer {TOKEN}"), StatusCode::OK),
+        (format!("BEARER  {TOKEN}"), StatusCode::OK),
+        (
+            format!("Bearer {}", TOKEN.to_uppercase()),
+            StatusCode::UNAUTHORIZED,
+        ),
+        (format!("Basic {TOKEN}"), StatusCode::UNAUTHORIZED),
+        (TOKEN.to_owned(), StatusCode::UNAUTHORIZED),
+    ] {
+        let r = acs
+            .http
+            .get(api("/providers"))
+            .header("authorization", &value)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), expected, "{value}");
+    }
     // The token guards the API, not the devices' side nor the probes.
     for path in ["/health", "/metrics"] {
         let r = acs.http.get(api(path)).send().await.unwrap();
