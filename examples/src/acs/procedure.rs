@@ -54,11 +54,10 @@ pub(crate) async fn on_inform(
     device_id: &str,
     now: i64,
 ) -> Result<Informed, ServerError> {
-    let root = inform
+    let named_root = inform
         .parameter_list
         .iter()
-        .find_map(|p| Root::split(&p.name).map(|(root, _)| root))
-        .unwrap_or(Root::Device);
+        .find_map(|p| Root::split(&p.name).map(|(root, _)| root));
     let mut device = match Device::get(tx, device_id).await? {
         Some(d) => d,
         None => Device {
@@ -92,7 +91,13 @@ pub(crate) async fn on_inform(
     device.product_class = d.product_class.trim().to_owned();
     device.serial_number = d.serial_number.trim().to_owned();
     device.manufacturer = d.manufacturer.trim().to_owned();
-    device.root = root.as_str().to_owned();
+    // An Inform without parameters (TR-069 allows an empty ParameterList) names no root:
+    // the stored one stays, rather than a TR-098 device turning into a `Device.` one.
+    match named_root {
+        Some(root) => device.root = root.as_str().to_owned(),
+        None if device.root.is_empty() => device.root = Root::Device.as_str().to_owned(),
+        None => {}
+    }
     device.ip_address = peer.ip().to_string();
     device.last_inform_at = now;
     if let Some(v) = suffix(inform, ".DeviceInfo.SoftwareVersion") {
