@@ -424,6 +424,15 @@ async fn tta_first_access_and_reconnection(acs: &TestAcs, root: Root, mac: &str)
         .count();
     assert_eq!(applied, 3, "{d}");
 
+    // An Inform without parameters (allowed) says nothing about the root: it stays.
+    let mut plain = cpe_for(acs, &device, &format!("{}kt", acs.cwmp_url()));
+    let seen = plain
+        .session(plain.inform(&["2 PERIODIC"], &[]), vec![], answer)
+        .await;
+    assert!(seen.is_empty());
+    let d = acs.device(&id).await;
+    assert_eq!(d["root"], root.as_str(), "{d}");
+
     // Reconnection (ProvStatus 02): the trust authority is not asked again, so a certificate
     // it no longer knows does not matter.
     subscribe(acs, &device, "a certificate the TA has since revoked").await;
