@@ -107,8 +107,10 @@ async fn bearer(State(app): State<App>, request: Request, next: Next) -> Respons
             .headers()
             .get(header::AUTHORIZATION)
             .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.strip_prefix("Bearer "))
-            .unwrap_or("");
+            // The scheme is case-insensitive (RFC 9110 11.1): `bearer` is as good as `Bearer`.
+            .and_then(|v| v.trim().split_once(' '))
+            .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+            .map_or("", |(_, token)| token.trim());
         if !same_secret(given, token) {
             return ApiError(
                 StatusCode::UNAUTHORIZED,

@@ -54,11 +54,10 @@ pub(crate) async fn on_inform(
     device_id: &str,
     now: i64,
 ) -> Result<Informed, ServerError> {
-    let root = inform
+    let named_root = inform
         .parameter_list
         .iter()
-        .find_map(|p| Root::split(&p.name).map(|(root, _)| root))
-        .unwrap_or(Root::Device);
+        .find_map(|p| Root::split(&p.name).map(|(root, _)| root));
     let mut device = match Device::get(tx, device_id).await? {
         Some(d) => d,
         None => Device {
@@ -92,7 +91,13 @@ pub(crate) async fn on_inform(
     device.product_class = d.product_class.trim().to_owned();
     device.serial_number = d.serial_number.trim().to_owned();
     device.manufacturer = d.manufacturer.trim().to_owned();
-    device.root = root.as_str().to_owned();
+    // An Inform without parameters (TR-069 allows an empty ParameterList) names no root:
+    // the stored one stays, rather than a TR-098 device turning into a `Device.` one.
+    match named_root {
+        Some(root) => device.root = root.as_str().to_owned(),
+        None if device.root.is_empty() => device.root = Root::Device.as_str().to_owned(),
+        None => {}
+    }
     device.ip_address = peer.ip().to_string();
     device.last_inform_at = now;
     if let Some(v) = suffix(inform, ".DeviceInfo.SoftwareVersion") {
@@ -363,11 +368,30 @@ pub(crate) async fn transfer_complete(
         .command_key
         .strip_prefix("task-")
         .and_then(|n| n.parse::<i64>().ok());
-    if let Some(id) = task_id
-        && let Some(task) = Task::get(tx, id).await?
-        && task.device_id == device_id
-        && !task.status.is_finished()
-    {
+    let mut task = match task_id {
+        Some(id) => Task::get(tx, id)
+            .await?
+            .filter(|t| t.device_id == device_id && !t.status.is_finished()),
+        None => None,
+    };
+    if task.is_none() {
+        // A download task may carry the operator's own `commandKey`, which the Download was
+        // sent with instead of `task-N`: the device's unfinished download with that key,
+        // one waiting for its TransferComplete first.
+        let mut candidates: Vec<Task> = Task::for_device(tx, device_id, true)
+            .await?
+            .into_iter()
+            .filter(|t| {
+                t.spec.get("name").and_then(Value::as_str) == Some("download")
+                    && t.spec.get("commandKey").and_then(Value::as_str)
+                        == Some(tc.command_key.as_ref())
+            })
+            .collect();
+        candidates.sort_by_key(|t| (t.status != TaskStatus::Transferring, t.id));
+        task = candidates.into_iter().next();
+    }
+    if let Some(task) = task {
+        let id = task.id;
         let status = if fault.fault_code == 0 {
             TaskStatus::Done
         } else {
