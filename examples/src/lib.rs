@@ -1,9 +1,10 @@
 //! The programs of the workspace as a library, so the demo and the tests run them in one
 //! process from the same code the binaries run: [`acs`] is the `tta-acs` provisioning
-//! server, [`stb`] the `tta-stb` set-top-box simulator; [`logging`] holds what the programs
+//! server, [`stb`] the `tta-stb` set-top box simulator; [`logging`] holds what the programs
 //! share.
 
 pub mod acs;
+pub mod demo;
 pub mod logging;
 pub mod stb;
 

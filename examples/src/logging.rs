@@ -7,7 +7,13 @@ use crate::acs::config::LogFormat;
 /// Logs to stderr through `tracing`, filtered by `RUST_LOG` (default `info`), as text or
 /// one JSON object a line.
 pub fn init(format: LogFormat) {
-    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    init_default(format, "info");
+}
+
+/// As [`init`], with another filter when `RUST_LOG` is not set.
+pub fn init_default(format: LogFormat, default_filter: &str) {
+    let filter =
+        EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default_filter));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(std::io::stderr)

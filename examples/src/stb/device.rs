@@ -1,0 +1,660 @@
+//! One simulated set-top box: its identity, its parameter tree, the standard's procedure
+//! (the `tta_datamodel::Stb` machine) run over real HTTP(S), the upgrade phases, and the
+//! plain CWMP sessions after provisioning (periodic Informs, whatever the ACS asks).
+
+use std::path::PathBuf;
+
+use cwmp_codec::{
+    Body, CwmpVersion, DeviceIdStruct, DownloadResponse, Envelope, EventCode, EventStruct, Fault,
+    FaultCode, Inform, ParameterValueStruct, RebootResponse, ScheduleInformResponse,
+    TransferComplete, TransferCompleteFaultStruct, UploadResponse,
+};
+use dhcp_tta_options::ProviderList;
+use serde::{Deserialize, Serialize};
+use tta_datamodel::{
+    DeviceDescription, DeviceId, Discovery, MacAddress, Param, Persisted, ProvResult, Root,
+    Settings, Stb, StbAction, TtaEvent,
+};
+
+use super::image::Image;
+use super::session::{self, Credentials, Endpoint, SessionFailure};
+use super::tree::ParameterTree;
+use super::upgrade::{self, UpgradeOutcome};
+
+/// TR-069's "unknown time" (3.7.1.5 allows it for a CPE without a clock source).
+const UNKNOWN_TIME: &str = "0001-01-01T00:00:00Z";
+
+/// Who a simulated STB is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Identity {
+    /// Its number among the simulated STBs (the MAC address is made from it).
+    pub index: u32,
+    /// The data-model root it uses.
+    pub root: Root,
+    /// `DeviceInfo.Manufacturer` (also the upgrade protocol's `devManuFact`).
+    pub manufacturer: String,
+    /// `DeviceInfo.ModelName`.
+    pub model_name: String,
+    /// The software version it ships with.
+    pub software_version: String,
+}
+
+impl Identity {
+    /// STB number `index`, a TTA set-top box of the simulator's model.
+    #[must_use]
+    pub fn numbered(index: u32, root: Root) -> Self {
+        Self {
+            index,
+            root,
+            manufacturer: "TTA".into(),
+            model_name: "SIM-STB".into(),
+            software_version: "1.0.0".into(),
+        }
+    }
+
+    /// The MAC address: a locally administered one (`02:...`) holding the index.
+    #[must_use]
+    pub fn mac(&self) -> MacAddress {
+        let [a, b, c, d] = self.index.to_be_bytes();
+        MacAddress([0x02, 0x54, a, b, c, d])
+    }
+
+    /// The device ID, `001F3C-IPTV-<MAC>`.
+    #[must_use]
+    pub fn device_id(&self) -> String {
+        format!("001F3C-IPTV-{}", self.mac().serial())
+    }
+}
+
+/// What an STB keeps across runs (its state file).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct StoredState {
+    /// The procedure's memory: provider, provisioning URL, ProvStatus.
+    pub persisted: Persisted,
+    /// The software version now installed.
+    pub software_version: Option<String>,
+    /// The parameter tree.
+    pub tree: Option<ParameterTree>,
+    /// Whether the STB has ever reached its server (else its first Inform says `0 BOOTSTRAP`).
+    pub bootstrapped: bool,
+    /// A Download done since the last session: reported by the next Inform.
+    pub transfer: Option<TransferDone>,
+    /// The CommandKey of a Reboot the ACS asked for (reported with `M Reboot`).
+    pub reboot_key: Option<String>,
+}
+
+/// A Download the STB performed, to report in its next session.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct TransferDone {
+    /// The Download's CommandKey.
+    pub command_key: String,
+    /// 0, or the transfer fault.
+    pub fault_code: u32,
+    /// The fault text.
+    pub fault_string: String,
+}
+
+/// What one provisioning run ended with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// Provisioned: the service settings arrived.
+    Provisioned,
+    /// The server refused the STB (`021`, `022`).
+    Refused(ProvResult),
+    /// It could not finish: the step and why.
+    Failed(String),
+}
+
+/// One line of what happened, for the timeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Step {
+    /// Short name of the step (`providers`, `auth`, `firmware`, `software`, `settings`...).
+    pub what: &'static str,
+    /// What happened.
+    pub detail: String,
+}
+
+/// A simulated set-top box.
+#[derive(Debug)]
+pub struct SimStb {
+    identity: Identity,
+    device_id: DeviceId<'static>,
+    state: StoredState,
+    state_file: Option<PathBuf>,
+    tree: ParameterTree,
+    client: reqwest::Client,
+    password: String,
+    /// The ACS URLs to spread requests over (the provider's, when empty).
+    acs_urls: Vec<String>,
+    next_url: usize,
+    /// Events for the next Inform (`1 BOOT` after a start).
+    boot: bool,
+    /// What happened, in order.
+    pub steps: Vec<Step>,
+}
+
+impl SimStb {
+    /// The STB `identity`, with its state from `state_dir` when it has one there.
+    ///
+    /// # Errors
+    ///
+    /// The identity makes no valid device ID.
+    pub fn new(
+        identity: Identity,
+        state_dir: Option<PathBuf>,
+        client: reqwest::Client,
+    ) -> Result<Self, tta_datamodel::InvalidValue> {
+        let device_id = DeviceId::from_mac("001F3C", "IPTV", identity.mac())?.into_owned();
+        let state_file = state_dir.map(|d| d.join(format!("stb-{}.json", identity.device_id())));
+        let state: StoredState = state_file
+            .as_ref()
+            .and_then(|f| std::fs::read(f).ok())
+            .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+            .unwrap_or_default();
+        let mut stb = Self {
+            tree: ParameterTree::new(&Self::describe(&identity, &device_id, &state)),
+            identity,
+            device_id,
+            state,
+            state_file,
+            client,
+            password: tta_datamodel::DEFAULT_PASSWORD.into(),
+            acs_urls: Vec::new(),
+            next_url: 0,
+            boot: true,
+            steps: Vec::new(),
+        };
+        if let Some(tree) = stb.state.tree.take() {
+            stb.tree = tree;
+        }
+        Ok(stb)
+    }
+
+    /// Sends every request to these ACS URLs in turn (several nodes), instead of the
+    /// provider's provisioning URL.
+    #[must_use]
+    pub fn with_acs_urls(mut self, urls: Vec<String>) -> Self {
+        self.acs_urls = urls;
+        self
+    }
+
+    /// Uses this password (default: the standard's `ttadefault`).
+    #[must_use]
+    pub fn with_password(mut self, password: impl Into<String>) -> Self {
+        self.password = password.into();
+        self
+    }
+
+    /// The identity.
+    #[must_use]
+    pub fn identity(&self) -> &Identity {
+        &self.identity
+    }
+
+    /// What the STB keeps.
+    #[must_use]
+    pub fn state(&self) -> &StoredState {
+        &self.state
+    }
+
+    /// The parameter tree.
+    #[must_use]
+    pub fn tree(&self) -> &ParameterTree {
+        &self.tree
+    }
+
+    fn describe(
+        identity: &Identity,
+        device_id: &DeviceId<'static>,
+        state: &StoredState,
+    ) -> DeviceDescription<'static> {
+        let mac = identity.mac();
+        DeviceDescription {
+            root: identity.root,
+            device_id: device_id.clone(),
+            device_summary: "Device:1.0[](Baseline:1)".into(),
+            spec_version: "1.0".into(),
+            hardware_version: "1.0".into(),
+            software_version: state
+                .software_version
+                .clone()
+                .unwrap_or_else(|| identity.software_version.clone())
+                .into(),
+            provisioning_code: "".into(),
+            connection_request_url: format!("http://127.0.0.1:7547/{}", mac.serial()).into(),
+            parameter_key: "".into(),
+            ip_address: "127.0.0.1".into(),
+            addressing_type: "DHCP".into(),
+            mac,
+            manufacturer: identity.manufacturer.clone().into(),
+            model_name: identity.model_name.clone().into(),
+            certificate: format!("SIMCERT-{}", mac.serial()).into(),
+        }
+    }
+
+    fn save(&mut self) {
+        let Some(file) = &self.state_file else { return };
+        if let Some(dir) = file.parent()
+            && let Err(e) = std::fs::create_dir_all(dir)
+        {
+            tracing::warn!(dir = %dir.display(), error = %e, "cannot keep the STB's state");
+            return;
+        }
+        self.state.tree = Some(self.tree.clone());
+        if let Ok(bytes) = serde_json::to_vec_pretty(&self.state) {
+            // The state directory is the STB's flash: write whole or not at all.
+            let tmp = file.with_extension("json.tmp");
+            if std::fs::write(&tmp, bytes).is_ok() {
+                let _ = std::fs::rename(&tmp, file);
+            }
+        }
+        self.state.tree = None;
+    }
+
+    fn step(&mut self, what: &'static str, detail: impl Into<String>) {
+        let detail = detail.into();
+        tracing::info!(stb = %self.identity.device_id(), what, %detail, "step");
+        self.steps.push(Step { what, detail });
+    }
+
+    fn endpoint(&mut self, provider_url: &str) -> Endpoint {
+        let url = if self.acs_urls.is_empty() {
+            provider_url.to_owned()
+        } else {
+            let url = self.acs_urls[self.next_url % self.acs_urls.len()].clone();
+            self.next_url += 1;
+            url
+        };
+        Endpoint {
+            url,
+            credentials: Credentials::new(self.identity.device_id(), self.password.clone()),
+            client: self.client.clone(),
+        }
+    }
+
+    fn envelope(
+        &mut self,
+        events: Vec<(EventCode<'static>, String)>,
+        parameters: Vec<ParameterValueStruct<'static>>,
+    ) -> Envelope<'static> {
+        let desc = Self::describe(&self.identity, &self.device_id, &self.state);
+        let mut event: Vec<EventStruct<'static>> = Vec::new();
+        if !self.state.bootstrapped {
+            event.push(EventStruct {
+                event_code: EventCode::Bootstrap,
+                command_key: "".into(),
+            });
+        }
+        if self.boot {
+            event.push(EventStruct {
+                event_code: EventCode::Boot,
+                command_key: "".into(),
+            });
+        }
+        for (code, key) in events {
+            event.push(EventStruct {
+                event_code: code,
+                command_key: key.into(),
+            });
+        }
+        let inform = Inform {
+            device_id: DeviceIdStruct {
+                manufacturer: desc.manufacturer.to_string().into(),
+                oui: desc.device_id.oui().to_owned().into(),
+                product_class: desc.device_id.product_class().to_owned().into(),
+                serial_number: desc.device_id.serial_number().to_owned().into(),
+            },
+            event,
+            max_envelopes: 1,
+            current_time: cwmp_codec::DateTimeText {
+                text: UNKNOWN_TIME.into(),
+            },
+            retry_count: 0,
+            parameter_list: parameters,
+        };
+        Envelope::new(CwmpVersion::V1_0, "inform", Body::Inform(inform))
+    }
+
+    /// Runs one session, answering the ACS from the tree; collects the SetParameterValues
+    /// parameters the ACS sent. Pending Download/Reboot/FactoryReset are remembered.
+    async fn session(
+        &mut self,
+        provider_url: &str,
+        events: Vec<(EventCode<'static>, String)>,
+        parameters: Vec<ParameterValueStruct<'static>>,
+    ) -> Result<Vec<ParameterValueStruct<'static>>, SessionFailure> {
+        let mut requests = Vec::new();
+        let mut events = events;
+        if let Some(done) = self.state.transfer.clone() {
+            events.push((EventCode::TransferComplete, String::new()));
+            events.push((EventCode::MDownload, done.command_key.clone()));
+            requests.push(Envelope::new(
+                CwmpVersion::V1_0,
+                "tc",
+                Body::TransferComplete(TransferComplete {
+                    command_key: done.command_key.into(),
+                    fault_struct: TransferCompleteFaultStruct {
+                        fault_code: done.fault_code,
+                        fault_string: done.fault_string.into(),
+                    },
+                    start_time: cwmp_codec::DateTimeText {
+                        text: UNKNOWN_TIME.into(),
+                    },
+                    complete_time: cwmp_codec::DateTimeText {
+                        text: UNKNOWN_TIME.into(),
+                    },
+                }),
+            ));
+        }
+        if let Some(key) = self.state.reboot_key.take() {
+            events.push((EventCode::MReboot, key));
+        }
+        let mut parameters = parameters;
+        parameters.extend(self.tree.take_changes().passive);
+        let inform = self.envelope(events, parameters);
+        let mut endpoint = self.endpoint(provider_url);
+        let mut settings = Vec::new();
+        let mut downloads = Vec::new();
+        let mut reboot = None;
+        let tree = &mut self.tree;
+        let report = session::run(&mut endpoint, inform, requests, |request| {
+            if let Body::SetParameterValues(spv) = &request.body {
+                settings.extend(spv.parameter_list.iter().cloned().map(|p| p.into_owned()));
+            }
+            if let Some(answer) = tree.handle(&request.body) {
+                return answer;
+            }
+            match &request.body {
+                Body::Download(d) => {
+                    downloads.push((d.url.to_string(), d.command_key.to_string()));
+                    Body::DownloadResponse(DownloadResponse {
+                        status: 1,
+                        start_time: cwmp_codec::DateTimeText {
+                            text: UNKNOWN_TIME.into(),
+                        },
+                        complete_time: cwmp_codec::DateTimeText {
+                            text: UNKNOWN_TIME.into(),
+                        },
+                    })
+                }
+                Body::Reboot(r) => {
+                    reboot = Some(r.command_key.to_string());
+                    Body::RebootResponse(RebootResponse {})
+                }
+                Body::FactoryReset(_) => {
+                    Body::FactoryResetResponse(cwmp_codec::FactoryResetResponse {})
+                }
+                Body::ScheduleInform(_) => Body::ScheduleInformResponse(ScheduleInformResponse {}),
+                Body::Upload(_) => Body::UploadResponse(UploadResponse {
+                    status: 1,
+                    start_time: cwmp_codec::DateTimeText {
+                        text: UNKNOWN_TIME.into(),
+                    },
+                    complete_time: cwmp_codec::DateTimeText {
+                        text: UNKNOWN_TIME.into(),
+                    },
+                }),
+                other => Body::Fault(Fault::cwmp(
+                    FaultCode::MethodNotSupported,
+                    format!("Method not supported: {}", other.method_name()),
+                )),
+            }
+        })
+        .await?;
+        // The session completed: what it reported is delivered.
+        self.state.bootstrapped = true;
+        self.state.transfer = None;
+        self.boot = false;
+        if let cwmp_codec::AfterSession::FactoryReset = report.then {
+            self.factory_reset();
+        }
+        for (url, key) in downloads {
+            self.download(&url, key).await;
+        }
+        if let Some(key) = reboot {
+            self.state.reboot_key = Some(key);
+            self.boot = true;
+        }
+        self.save();
+        Ok(settings)
+    }
+
+    fn factory_reset(&mut self) {
+        let software_version = self.state.software_version.clone();
+        self.state = StoredState {
+            software_version,
+            ..StoredState::default()
+        };
+        self.tree = ParameterTree::new(&Self::describe(
+            &self.identity,
+            &self.device_id,
+            &self.state,
+        ));
+        self.boot = true;
+    }
+
+    /// A CWMP Download: fetch, check, apply; the result goes in the next Inform.
+    async fn download(&mut self, url: &str, command_key: String) {
+        let result = match self.client.get(url).send().await {
+            Ok(r) if r.status().is_success() => match r.bytes().await {
+                Ok(bytes) => match Image::parse(&bytes) {
+                    Ok(image) if image.integrity_ok => {
+                        let image = image.into_image();
+                        self.state.software_version = Some(image.version.clone());
+                        self.tree.set(&self.software_version_name(), &image.version);
+                        if image.reboot {
+                            self.boot = true;
+                        }
+                        self.step("download", format!("installed {}", image.version));
+                        (0, String::new())
+                    }
+                    _ => (9018, "File corrupted".to_owned()),
+                },
+                Err(_) => (9010, "Download failure".to_owned()),
+            },
+            _ => (9010, "Download failure".to_owned()),
+        };
+        if result.0 != 0 {
+            self.step("download", format!("failed: {} {}", result.0, result.1));
+        }
+        self.state.transfer = Some(TransferDone {
+            command_key,
+            fault_code: result.0,
+            fault_string: result.1,
+        });
+    }
+
+    fn software_version_name(&self) -> String {
+        format!("{}.DeviceInfo.SoftwareVersion", self.identity.root.as_str())
+    }
+
+    /// Runs the standard's procedure from an option-43 provider list (phase 2 over DHCP).
+    pub async fn provision_from_list(
+        &mut self,
+        list: &ProviderList<'_>,
+        provider: Option<&str>,
+    ) -> Outcome {
+        self.run_procedure(Discovery::Dhcp, Some(list), provider)
+            .await
+    }
+
+    /// Runs the standard's procedure from `discovery` to its end: providers, a provider
+    /// choice (`provider`, else the first), authentication, the upgrade phases, the service
+    /// settings.
+    pub async fn provision(&mut self, discovery: Discovery, provider: Option<&str>) -> Outcome {
+        self.run_procedure(discovery, None, provider).await
+    }
+
+    async fn run_procedure(
+        &mut self,
+        discovery: Discovery,
+        offered: Option<&ProviderList<'_>>,
+        provider: Option<&str>,
+    ) -> Outcome {
+        let desc = Self::describe(&self.identity, &self.device_id, &self.state);
+        let mut machine = Stb::new(desc, self.state.persisted.clone());
+        let mut action = match machine.start(discovery) {
+            Ok(a) => a,
+            Err(e) => return Outcome::Failed(format!("start: {e}")),
+        };
+        for _ in 0..16 {
+            let next = match action {
+                StbAction::DhcpDiscover => match offered {
+                    Some(list) => {
+                        self.step("dhcp", format!("option 43: {} providers", list.len()));
+                        machine.on_providers(list)
+                    }
+                    None => {
+                        return Outcome::Failed(
+                            "DHCP discovery needs the option-43 provider list".into(),
+                        );
+                    }
+                },
+                StbAction::ChooseProvider(list) => {
+                    let index = choose(&list, provider);
+                    self.step(
+                        "providers",
+                        format!(
+                            "{} offered, chose {}",
+                            list.len(),
+                            list.get(index)
+                                .map(|p| p.id().to_owned())
+                                .unwrap_or_default()
+                        ),
+                    );
+                    machine.choose(index)
+                }
+                StbAction::FactoryReset => {
+                    self.step("provider", "provider changed: factory reset");
+                    self.factory_reset();
+                    machine.on_factory_reset()
+                }
+                StbAction::SendInform {
+                    url,
+                    event,
+                    parameters,
+                } => {
+                    let code = match event {
+                        TtaEvent::Dhcp => EventCode::TtaDhcp,
+                        TtaEvent::VenderProvision => EventCode::TtaVenderProvision,
+                        TtaEvent::ServiceProvision => EventCode::TtaServiceProvision,
+                    };
+                    let params: Vec<ParameterValueStruct<'static>> =
+                        parameters.iter().map(Param::to_cwmp).collect();
+                    let received = match self
+                        .session(&url, vec![(code, String::new())], params)
+                        .await
+                    {
+                        Ok(r) => r,
+                        Err(e) => return Outcome::Failed(format!("{}: {e}", event.as_str())),
+                    };
+                    let list: Vec<Param<'_>> = received.iter().map(Param::from_cwmp).collect();
+                    let settings = match Settings::read(&list) {
+                        Ok(s) => s,
+                        Err(e) => {
+                            return Outcome::Failed(format!("{}: settings: {e}", event.as_str()));
+                        }
+                    };
+                    self.note_settings(event, &settings);
+                    machine.on_settings(&settings)
+                }
+                StbAction::Upgrade { server, mut client } => {
+                    let firmware = self.steps.iter().all(|s| s.what != "firmware");
+                    let outcome = upgrade::run(&self.client, &server, &mut client).await;
+                    if let UpgradeOutcome::Installed { version, .. } = &outcome {
+                        self.state.software_version = Some(version.clone());
+                        let name = self.software_version_name();
+                        self.tree.set(&name, version);
+                    }
+                    self.step(
+                        if firmware { "firmware" } else { "software" },
+                        outcome.describe(),
+                    );
+                    machine.on_upgrade_done()
+                }
+                StbAction::ShowMessage { result, message } => {
+                    self.step("auth", format!("refused {}: {message}", result.as_str()));
+                    self.state.persisted = machine.persisted().clone();
+                    self.save();
+                    return Outcome::Refused(result);
+                }
+                StbAction::Done { sds, sms } => {
+                    let f = sds.fields();
+                    let mut detail = format!(
+                        "SDS {} {}:{} region {}",
+                        f.protocols,
+                        f.multicast_address
+                            .as_deref()
+                            .or(f.pull_url.as_deref())
+                            .unwrap_or("-"),
+                        f.multicast_port.map(|p| p.to_string()).unwrap_or_default(),
+                        f.region_code
+                    );
+                    if let Some(sms) = &sms {
+                        detail.push_str(&format!(
+                            "; SMS {} {}:{}",
+                            sms.protocol.as_str(),
+                            sms.address,
+                            sms.port
+                        ));
+                    }
+                    self.step("settings", detail);
+                    self.state.persisted = machine.persisted().clone();
+                    self.save();
+                    return Outcome::Provisioned;
+                }
+                _ => return Outcome::Failed("an action this simulator does not know".into()),
+            };
+            action = match next {
+                Ok(a) => a,
+                Err(e) => return Outcome::Failed(format!("procedure: {e}")),
+            };
+        }
+        Outcome::Failed("the procedure did not end".into())
+    }
+
+    fn note_settings(&mut self, event: TtaEvent, settings: &Settings<'_>) {
+        match event {
+            TtaEvent::Dhcp => {
+                if let Some(list) = &settings.provider_infos {
+                    self.step("providers", format!("{} offered over TR-069", list.len()));
+                }
+            }
+            TtaEvent::VenderProvision => {
+                if let Some(auth) = &settings.auth {
+                    self.step("auth", format!("ProvResult {}", auth.result.as_str()));
+                }
+            }
+            TtaEvent::ServiceProvision => {}
+        }
+    }
+
+    /// A plain session to the provider's server (`2 PERIODIC`, or `1 BOOT` after a start):
+    /// whatever the ACS asks is done on the tree.
+    ///
+    /// # Errors
+    ///
+    /// The session failed.
+    pub async fn periodic(&mut self) -> Result<(), SessionFailure> {
+        let url = self
+            .state
+            .persisted
+            .provisioning_url
+            .clone()
+            .or_else(|| self.acs_urls.first().cloned())
+            .unwrap_or_default();
+        let events = if self.boot {
+            vec![]
+        } else {
+            vec![(EventCode::Periodic, String::new())]
+        };
+        self.session(&url, events, Vec::new()).await.map(|_| ())
+    }
+}
+
+/// The provider to take from a list: the one named, else the first.
+fn choose(list: &ProviderList<'_>, wanted: Option<&str>) -> usize {
+    wanted
+        .and_then(|id| list.iter().position(|p| p.id() == id))
+        .unwrap_or(0)
+}
