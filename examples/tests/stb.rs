@@ -13,8 +13,16 @@ use support::{Db, start};
 async fn the_demo_ends_as_expected() {
     let report = tta_examples::demo::run(4).await.unwrap();
     assert!(report.ok, "{}", report.timeline);
-    assert!(report.timeline.contains("factory reset"), "{}", report.timeline);
-    assert!(report.timeline.contains("refused(021)"), "{}", report.timeline);
+    assert!(
+        report.timeline.contains("factory reset"),
+        "{}",
+        report.timeline
+    );
+    assert!(
+        report.timeline.contains("refused(021)"),
+        "{}",
+        report.timeline
+    );
 }
 
 /// `tta-stb --count N --acs-url URL`: the providers asked over TR-069, one line per STB,
@@ -60,9 +68,16 @@ async fn the_simulator_binary_provisions_over_https() {
     };
     let out = run(args(&["--count", "3"])).await;
     let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert_eq!(stdout.lines().count(), 3, "{stdout}");
-    assert!(stdout.lines().all(|l| l.contains(" provisioned ")), "{stdout}");
+    assert!(
+        stdout.lines().all(|l| l.contains(" provisioned ")),
+        "{stdout}"
+    );
     // The same STBs again, from their state: a reconnection.
     let out = run(args(&["--count", "3", "--root", "device"])).await;
     assert!(out.status.success());
@@ -89,5 +104,142 @@ async fn the_simulator_binary_provisions_over_https() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}");
     assert!(stdout.contains("option 43: 1 providers"), "{stdout}");
+    acs.server.shutdown().await;
+}
+
+async fn put(acs: &support::TestAcs, path: &str, body: serde_json::Value) {
+    let (status, body) = acs.send_json(reqwest::Method::PUT, path, &body).await;
+    assert!(status.is_success(), "{path}: {body}");
+}
+
+fn client_for(acs: &support::TestAcs) -> reqwest::Client {
+    reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_der(acs.server.certificate_der()).unwrap())
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap()
+}
+
+/// A package whose checksum is wrong is refused with the standard's result code (27,
+/// integrity), reported to the server, and the old version is kept; provisioning goes on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_corrupted_package_is_refused_and_reported() {
+    use tta_examples::stb::image::{Image, ImageKind};
+    let acs = start(Db::Sqlite, |c| c.provisioning.open_subscription = true)
+        .await
+        .unwrap();
+    let tls = acs.cwmp_tls_url();
+    put(
+        &acs,
+        "/providers/KT",
+        json!({"url": format!("{tls}kt"), "ntp": ""}),
+    )
+    .await;
+    let mut bytes = Image {
+        manufacturer: "TTA".into(),
+        model: "SIM-STB".into(),
+        version: "2.0.0".into(),
+        kind: ImageKind::Firmware,
+        reboot: true,
+        payload: vec![7; 4096],
+    }
+    .to_bytes();
+    Image::corrupt(&mut bytes);
+    let (status, body) = {
+        let r = acs
+            .http
+            .put(acs.api(
+                "/packages/bad.img?manufacturer=TTA&model=SIM-STB&kind=firmware&version=2.0.0",
+            ))
+            .body(bytes)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    };
+    assert!(status.is_success(), "{body}");
+    let mut options = tta_examples::stb::Options::one(tta_examples::stb::Start::Acs(tls.clone()));
+    options.first_index = 40;
+    let results = tta_examples::stb::run(&options, client_for(&acs)).await;
+    let r = &results[0];
+    assert!(
+        matches!(r.outcome, tta_examples::stb::Outcome::Provisioned),
+        "{}",
+        r.line()
+    );
+    assert!(
+        r.steps
+            .iter()
+            .any(|s| s.what == "firmware" && s.detail.contains("resultCode 27")),
+        "{}",
+        r.line()
+    );
+    let id = r.device_id.clone();
+    let device = acs.device(&id).await;
+    assert_eq!(device["software_version"], "1.0.0", "{device}");
+    let reported = device["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|e| e["kind"] == "upgrade_report" && e["detail"]["report"]["resultCode"] == 27);
+    assert!(reported, "{device}");
+    acs.server.shutdown().await;
+}
+
+/// The server is down when the STB starts and comes back: the STB retries on the TR-069
+/// schedule (the first retry 1-2 s with a 1 s minimum wait), keeps its events (BOOTSTRAP and
+/// BOOT reach the server) and completes.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_stb_retries_until_the_server_is_back() {
+    let acs = start(Db::Sqlite, |c| c.provisioning.open_subscription = true)
+        .await
+        .unwrap();
+    let tls = acs.cwmp_tls_url();
+    put(
+        &acs,
+        "/providers/KT",
+        json!({"url": format!("{tls}kt"), "ntp": ""}),
+    )
+    .await;
+    let client = client_for(&acs);
+    let mut config = support::test_config(&acs.dir);
+    config.cwmp_tls_listen = acs.server.cwmp_tls_addr();
+    config.cwmp_listen = acs.server.cwmp_addr();
+    config.nbi_listen = acs.server.nbi_addr();
+    config.provisioning.open_subscription = true;
+    let support::TestAcs { server, dir, .. } = acs;
+    server.shutdown().await;
+    let mut options = tta_examples::stb::Options::one(tta_examples::stb::Start::Acs(tls.clone()));
+    options.first_index = 50;
+    options.retry_policy = cwmp_codec::RetryPolicy::new(1, 2000);
+    let stbs = tokio::spawn(async move { tta_examples::stb::run(&options, client).await });
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let acs = support::start_with(config, dir).await;
+    let results = tokio::time::timeout(std::time::Duration::from_secs(30), stbs)
+        .await
+        .unwrap()
+        .unwrap();
+    let r = &results[0];
+    assert!(
+        matches!(r.outcome, tta_examples::stb::Outcome::Provisioned),
+        "{}",
+        r.line()
+    );
+    assert!(r.steps.iter().any(|s| s.what == "retry"), "{}", r.line());
+    // The first session the server saw carried the events of the failed attempts.
+    let device = acs.device(&r.device_id).await;
+    let first = device["events"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "session")
+        .cloned()
+        .unwrap();
+    let events = first["detail"]["informEvents"].as_str().unwrap();
+    assert!(
+        events.contains("0 BOOTSTRAP") && events.contains("1 BOOT"),
+        "{first}"
+    );
+    assert!(events.contains("X TTA DHCP"), "{first}");
     acs.server.shutdown().await;
 }

@@ -53,6 +53,9 @@ pub(crate) struct SessionState {
     /// The TTA settings (a SetParameterValues envelope, as XML) to send once the CPE has no
     /// more requests of its own.
     pending_settings: Option<String>,
+    /// The Inform's event codes, for the session's entry in the event log.
+    #[serde(default)]
+    inform_events: String,
 }
 
 fn version_from_str(text: &str) -> CwmpVersion {
@@ -387,6 +390,7 @@ async fn new_session(
         tta_event: informed.tta_event.map(|e| e.as_str().to_owned()),
         next_id: 1,
         pending_settings: None,
+        inform_events: informed.events.clone(),
     };
     let mut row = SessionRow {
         id: session_id.clone(),
@@ -779,6 +783,7 @@ async fn end_stored(
         "detail": format!("{end:?}").chars().take(256).collect::<String>(),
         "durationMs": now - state.started_at,
         "tasksSent": state.tasks_sent,
+        "informEvents": state.inform_events,
         "requeued": requeued,
     });
     Event::add(tx, &state.device_id, now, "session", Some(&row.id), &detail).await?;

@@ -70,6 +70,13 @@ struct Cli {
     /// How many STBs talk at once.
     #[arg(long, default_value_t = 256, value_name = "N")]
     concurrency: usize,
+    /// `CWMPRetryMinimumWaitInterval`: the first retry of a failed session waits between
+    /// this and twice this, each next retry twice as long (TR-069 3.2.1.1).
+    #[arg(long, default_value_t = 5, value_name = "SECONDS")]
+    retry_min_wait: u32,
+    /// Failed sessions tried again at most this many times (a wrong password: never).
+    #[arg(long, default_value_t = 3, value_name = "N")]
+    max_retries: u32,
     /// Log format.
     #[arg(long, value_enum, default_value = "text")]
     log_format: tta_examples::acs::config::LogFormat,
@@ -162,6 +169,8 @@ fn main() -> ExitCode {
         duration: cli.duration.map(Duration::from_secs),
         password: cli.password.clone(),
         concurrency: cli.concurrency,
+        retry_policy: cwmp_codec::RetryPolicy::new(cli.retry_min_wait, 2000),
+        max_retries: cli.max_retries,
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,

@@ -5,9 +5,9 @@
 use std::path::PathBuf;
 
 use cwmp_codec::{
-    Body, CwmpVersion, DeviceIdStruct, DownloadResponse, Envelope, EventCode, EventStruct, Fault,
-    FaultCode, Inform, ParameterValueStruct, RebootResponse, ScheduleInformResponse,
-    TransferComplete, TransferCompleteFaultStruct, UploadResponse,
+    Body, CwmpVersion, DeviceIdStruct, DownloadResponse, Envelope, EventCode, Fault, FaultCode,
+    Inform, ParameterValueStruct, RebootResponse, RetryPolicy, ScheduleInformResponse, SessionEnd,
+    SessionRetry, TransferComplete, TransferCompleteFaultStruct, UploadResponse,
 };
 use dhcp_tta_options::ProviderList;
 use serde::{Deserialize, Serialize};
@@ -75,12 +75,10 @@ pub struct StoredState {
     pub software_version: Option<String>,
     /// The parameter tree.
     pub tree: Option<ParameterTree>,
-    /// Whether the STB has ever reached its server (else its first Inform says `0 BOOTSTRAP`).
-    pub bootstrapped: bool,
+    /// The events not yet delivered, and the Inform's RetryCount (TR-069 3.7.1.5).
+    pub retry: Option<SessionRetry>,
     /// A Download done since the last session: reported by the next Inform.
     pub transfer: Option<TransferDone>,
-    /// The CommandKey of a Reboot the ACS asked for (reported with `M Reboot`).
-    pub reboot_key: Option<String>,
 }
 
 /// A Download the STB performed, to report in its next session.
@@ -127,8 +125,10 @@ pub struct SimStb {
     /// The ACS URLs to spread requests over (the provider's, when empty).
     acs_urls: Vec<String>,
     next_url: usize,
-    /// Events for the next Inform (`1 BOOT` after a start).
-    boot: bool,
+    /// Events for the next Informs and the retry count, kept until delivered.
+    retry: SessionRetry,
+    /// How many times a failed session is tried again before the STB gives up.
+    max_retries: u32,
     /// What happened, in order.
     pub steps: Vec<Step>,
 }
@@ -161,12 +161,20 @@ impl SimStb {
             password: tta_datamodel::DEFAULT_PASSWORD.into(),
             acs_urls: Vec::new(),
             next_url: 0,
-            boot: true,
+            retry: SessionRetry::new(RetryPolicy::default()),
+            max_retries: 3,
             steps: Vec::new(),
         };
         if let Some(tree) = stb.state.tree.take() {
             stb.tree = tree;
         }
+        match stb.state.retry.take() {
+            Some(retry) => stb.retry = retry,
+            // Never reached a server: the first Inform says so.
+            None => stb.retry.add_event(EventCode::Bootstrap, ""),
+        }
+        // Every start of the simulator is a power-on.
+        stb.retry.add_event(EventCode::Boot, "");
         Ok(stb)
     }
 
@@ -175,6 +183,19 @@ impl SimStb {
     #[must_use]
     pub fn with_acs_urls(mut self, urls: Vec<String>) -> Self {
         self.acs_urls = urls;
+        self
+    }
+
+    /// Retries failed sessions on this TR-069 schedule (`CWMPRetryMinimumWaitInterval` and
+    /// `CWMPRetryIntervalMultiplier`), at most `max_retries` times before giving up.
+    #[must_use]
+    pub fn with_retry(mut self, policy: RetryPolicy, max_retries: u32) -> Self {
+        let mut retry = SessionRetry::new(policy);
+        for e in self.retry.inform_events() {
+            retry.add_event(e.event_code, &e.command_key);
+        }
+        self.retry = retry;
+        self.max_retries = max_retries;
         self
     }
 
@@ -241,6 +262,7 @@ impl SimStb {
             return;
         }
         self.state.tree = Some(self.tree.clone());
+        self.state.retry = Some(self.retry.clone());
         if let Ok(bytes) = serde_json::to_vec_pretty(&self.state) {
             // The state directory is the STB's flash: write whole or not at all.
             let tmp = file.with_extension("json.tmp");
@@ -249,6 +271,7 @@ impl SimStb {
             }
         }
         self.state.tree = None;
+        self.state.retry = None;
     }
 
     fn step(&mut self, what: &'static str, detail: impl Into<String>) {
@@ -272,31 +295,9 @@ impl SimStb {
         }
     }
 
-    fn envelope(
-        &mut self,
-        events: Vec<(EventCode<'static>, String)>,
-        parameters: Vec<ParameterValueStruct<'static>>,
-    ) -> Envelope<'static> {
+    fn envelope(&mut self, parameters: Vec<ParameterValueStruct<'static>>) -> Envelope<'static> {
         let desc = Self::describe(&self.identity, &self.device_id, &self.state);
-        let mut event: Vec<EventStruct<'static>> = Vec::new();
-        if !self.state.bootstrapped {
-            event.push(EventStruct {
-                event_code: EventCode::Bootstrap,
-                command_key: "".into(),
-            });
-        }
-        if self.boot {
-            event.push(EventStruct {
-                event_code: EventCode::Boot,
-                command_key: "".into(),
-            });
-        }
-        for (code, key) in events {
-            event.push(EventStruct {
-                event_code: code,
-                command_key: key.into(),
-            });
-        }
+        let event = self.retry.inform_events();
         let inform = Inform {
             device_id: DeviceIdStruct {
                 manufacturer: desc.manufacturer.to_string().into(),
@@ -309,7 +310,7 @@ impl SimStb {
             current_time: cwmp_codec::DateTimeText {
                 text: UNKNOWN_TIME.into(),
             },
-            retry_count: 0,
+            retry_count: self.retry.retry_count(),
             parameter_list: parameters,
         };
         Envelope::new(CwmpVersion::V1_0, "inform", Body::Inform(inform))
@@ -320,14 +321,45 @@ impl SimStb {
     async fn session(
         &mut self,
         provider_url: &str,
-        events: Vec<(EventCode<'static>, String)>,
+        event: Option<EventCode<'static>>,
+        parameters: Vec<ParameterValueStruct<'static>>,
+    ) -> Result<Vec<ParameterValueStruct<'static>>, SessionFailure> {
+        let mut attempt = 0;
+        loop {
+            if let Some(code) = &event {
+                self.retry.add_event(code.clone(), "");
+            }
+            match self.session_once(provider_url, parameters.clone()).await {
+                Ok(settings) => return Ok(settings),
+                Err(e) => {
+                    let end = match &e {
+                        SessionFailure::Ended(end) => end.clone(),
+                        _ => SessionEnd::TransportFailed,
+                    };
+                    let wait = self.retry.session_ended(&end, &[]);
+                    attempt += 1;
+                    // Credentials that failed fail again: the STB stops rather than storm.
+                    if e.is_auth() || attempt > self.max_retries {
+                        self.save();
+                        return Err(e);
+                    }
+                    // The wait is drawn in the range the policy gives for this retry.
+                    let (min, max) = wait.unwrap_or((0, 0));
+                    let ms = min + rand::random::<u64>() % (max - min).saturating_add(1);
+                    self.step("retry", format!("{e}; retry {attempt} in {ms} ms"));
+                    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+                }
+            }
+        }
+    }
+
+    async fn session_once(
+        &mut self,
+        provider_url: &str,
         parameters: Vec<ParameterValueStruct<'static>>,
     ) -> Result<Vec<ParameterValueStruct<'static>>, SessionFailure> {
         let mut requests = Vec::new();
-        let mut events = events;
         if let Some(done) = self.state.transfer.clone() {
-            events.push((EventCode::TransferComplete, String::new()));
-            events.push((EventCode::MDownload, done.command_key.clone()));
             requests.push(Envelope::new(
                 CwmpVersion::V1_0,
                 "tc",
@@ -346,12 +378,9 @@ impl SimStb {
                 }),
             ));
         }
-        if let Some(key) = self.state.reboot_key.take() {
-            events.push((EventCode::MReboot, key));
-        }
         let mut parameters = parameters;
         parameters.extend(self.tree.take_changes().passive);
-        let inform = self.envelope(events, parameters);
+        let inform = self.envelope(parameters);
         let mut endpoint = self.endpoint(provider_url);
         let mut settings = Vec::new();
         let mut downloads = Vec::new();
@@ -402,9 +431,16 @@ impl SimStb {
         })
         .await?;
         // The session completed: what it reported is delivered.
-        self.state.bootstrapped = true;
+        let mut acknowledged: Vec<String> = vec!["Inform".into()];
+        acknowledged.extend(
+            report
+                .responses
+                .iter()
+                .map(|r| r.body.method_name().trim_end_matches("Response").to_owned()),
+        );
+        self.retry
+            .session_ended(&SessionEnd::Completed, &acknowledged);
         self.state.transfer = None;
-        self.boot = false;
         if let cwmp_codec::AfterSession::FactoryReset = report.then {
             self.factory_reset();
         }
@@ -412,8 +448,8 @@ impl SimStb {
             self.download(&url, key).await;
         }
         if let Some(key) = reboot {
-            self.state.reboot_key = Some(key);
-            self.boot = true;
+            self.retry.add_event(EventCode::MReboot, &key);
+            self.retry.add_event(EventCode::Boot, "");
         }
         self.save();
         Ok(settings)
@@ -430,7 +466,9 @@ impl SimStb {
             &self.device_id,
             &self.state,
         ));
-        self.boot = true;
+        self.retry = SessionRetry::new(self.retry.policy());
+        self.retry.add_event(EventCode::Bootstrap, "");
+        self.retry.add_event(EventCode::Boot, "");
     }
 
     /// A CWMP Download: fetch, check, apply; the result goes in the next Inform.
@@ -443,7 +481,7 @@ impl SimStb {
                         self.state.software_version = Some(image.version.clone());
                         self.tree.set(&self.software_version_name(), &image.version);
                         if image.reboot {
-                            self.boot = true;
+                            self.retry.add_event(EventCode::Boot, "");
                         }
                         self.step("download", format!("installed {}", image.version));
                         (0, String::new())
@@ -457,6 +495,8 @@ impl SimStb {
         if result.0 != 0 {
             self.step("download", format!("failed: {} {}", result.0, result.1));
         }
+        self.retry.add_event(EventCode::TransferComplete, "");
+        self.retry.add_event(EventCode::MDownload, &command_key);
         self.state.transfer = Some(TransferDone {
             command_key,
             fault_code: result.0,
@@ -541,10 +581,7 @@ impl SimStb {
                     };
                     let params: Vec<ParameterValueStruct<'static>> =
                         parameters.iter().map(Param::to_cwmp).collect();
-                    let received = match self
-                        .session(&url, vec![(code, String::new())], params)
-                        .await
-                    {
+                    let received = match self.session(&url, Some(code), params).await {
                         Ok(r) => r,
                         Err(e) => return Outcome::Failed(format!("{}: {e}", event.as_str())),
                     };
@@ -643,12 +680,17 @@ impl SimStb {
             .clone()
             .or_else(|| self.acs_urls.first().cloned())
             .unwrap_or_default();
-        let events = if self.boot {
-            vec![]
+        let active = self.tree.take_changes();
+        let event = if active.active.is_empty() {
+            EventCode::Periodic
         } else {
-            vec![(EventCode::Periodic, String::new())]
+            EventCode::ValueChange
         };
-        self.session(&url, events, Vec::new()).await.map(|_| ())
+        let mut parameters = active.active;
+        parameters.extend(active.passive);
+        self.session(&url, Some(event), parameters)
+            .await
+            .map(|_| ())
     }
 }
 

@@ -54,6 +54,10 @@ pub struct Options {
     pub password: Option<String>,
     /// How many STBs talk at once.
     pub concurrency: usize,
+    /// The TR-069 retry schedule of failed sessions.
+    pub retry_policy: cwmp_codec::RetryPolicy,
+    /// Failed sessions tried again at most this many times before an STB gives up.
+    pub max_retries: u32,
 }
 
 impl Options {
@@ -72,6 +76,8 @@ impl Options {
             duration: None,
             password: None,
             concurrency: 256,
+            retry_policy: cwmp_codec::RetryPolicy::default(),
+            max_retries: 3,
         }
     }
 }
@@ -163,7 +169,9 @@ async fn run_one(index: u32, options: &Options, client: reqwest::Client) -> StbR
             };
         }
     };
-    let mut stb = stb.with_acs_urls(options.acs_urls.clone());
+    let mut stb = stb
+        .with_acs_urls(options.acs_urls.clone())
+        .with_retry(options.retry_policy, options.max_retries);
     if let Some(p) = &options.password {
         stb = stb.with_password(p.clone());
     }
