@@ -197,6 +197,7 @@ async fn device(State(app): State<App>, Path(id): Path<String>) -> ApiResult {
     let tasks = Task::for_device(&mut conn, &id, false).await?;
     let events = Event::for_device(&mut conn, &id, 500).await?;
     let mut value = serde_json::to_value(&device).unwrap_or_default();
+    let tasks: Vec<Task> = tasks.into_iter().map(shown).collect();
     value["tasks"] = serde_json::to_value(tasks).unwrap_or_default();
     value["events"] = serde_json::to_value(events).unwrap_or_default();
     Ok(Json(value).into_response())
@@ -299,7 +300,7 @@ async fn post_task(
         if let Some(task) = Task::get(&mut conn, task_id).await?
             && task.status.is_finished()
         {
-            return Ok((StatusCode::OK, Json(task)).into_response());
+            return Ok((StatusCode::OK, Json(shown(task))).into_response());
         }
         drop(conn);
         if tokio::time::Instant::now() >= deadline {
@@ -314,7 +315,7 @@ async fn task_response(app: &App, task_id: i64, status: StatusCode) -> ApiResult
     let task = Task::get(&mut conn, task_id)
         .await?
         .ok_or_else(|| not_found("task"))?;
-    Ok((status, Json(task)).into_response())
+    Ok((status, Json(shown(task))).into_response())
 }
 
 /// Asks the device to open a session: HTTP (digest) to its ConnectionRequestURL, else the
@@ -378,7 +379,12 @@ async fn connection_request(app: &App, device: &Device) -> Result<(), String> {
 
 async fn device_tasks(State(app): State<App>, Path(id): Path<String>) -> ApiResult {
     let mut conn = app.store.conn().await?;
-    Ok(Json(Task::for_device(&mut conn, &id, false).await?).into_response())
+    let tasks: Vec<Task> = Task::for_device(&mut conn, &id, false)
+        .await?
+        .into_iter()
+        .map(shown)
+        .collect();
+    Ok(Json(tasks).into_response())
 }
 
 async fn post_tasks_for_filter(
@@ -410,7 +416,7 @@ async fn task(State(app): State<App>, Path(n): Path<i64>) -> ApiResult {
     let task = Task::get(&mut conn, n)
         .await?
         .ok_or_else(|| not_found("task"))?;
-    Ok(Json(task).into_response())
+    Ok(Json(shown(task)).into_response())
 }
 
 async fn delete_task(State(app): State<App>, Path(n): Path<i64>) -> ApiResult {
@@ -604,4 +610,15 @@ async fn delete_quirks(State(app): State<App>, Path(model): Path<String>) -> Api
 /// attacker nothing about the token's bytes.
 fn same_secret(given: &str, expected: &str) -> bool {
     sha2::Sha256::digest(given.as_bytes()) == sha2::Sha256::digest(expected.as_bytes())
+}
+
+/// A task as the API shows it: the credentials of a Download or Upload are stored (the device
+/// needs them) but never shown.
+fn shown(mut task: Task) -> Task {
+    if let Ok(spec) = serde_json::from_value::<TaskSpec>(task.spec.clone())
+        && let Ok(redacted) = serde_json::to_value(spec.redacted())
+    {
+        task.spec = redacted;
+    }
+    task
 }

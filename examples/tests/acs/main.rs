@@ -253,3 +253,42 @@ async fn api_validation(acs: &TestAcs) {
     assert!(metrics.contains("cwmp_sessions_started_total"), "{metrics}");
 }
 on_both!(api_checks_its_input, api_validation);
+
+async fn credentials_not_shown(acs: &TestAcs) {
+    let mut cpe = Cpe::new(acs.http.clone(), acs.cwmp_url(), "000000000006");
+    cpe.session(boot(&cpe), vec![], answer).await;
+    let id = cpe.device_id();
+    let n = acs
+        .queue(
+            &id,
+            json!({"name": "download", "url": "http://files.example/fw.img", "username": "op", "password": "s3cret"}),
+        )
+        .await;
+    let shown = acs.task(n).await;
+    assert!(!shown.to_string().contains("s3cret"), "{shown}");
+    let device = acs.device(&id).await;
+    assert!(!device.to_string().contains("s3cret"), "{device}");
+    let (_, list) = acs
+        .get_json(&format!("/devices/{}/tasks", support::percent(&id)))
+        .await;
+    assert!(!list.to_string().contains("s3cret"), "{list}");
+    // The device still gets them.
+    let mut seen = None;
+    cpe.session(cpe.inform(&["2 PERIODIC"], &[]), vec![], |r| {
+        if let Body::Download(d) = &r.body {
+            seen = Some(d.password.expose().to_owned());
+        }
+        Body::DownloadResponse(cwmp_codec::DownloadResponse {
+            status: 1,
+            start_time: cwmp_codec::DateTimeText {
+                text: "0001-01-01T00:00:00Z".into(),
+            },
+            complete_time: cwmp_codec::DateTimeText {
+                text: "0001-01-01T00:00:00Z".into(),
+            },
+        })
+    })
+    .await;
+    assert_eq!(seen.as_deref(), Some("s3cret"));
+}
+on_both!(the_api_never_shows_task_credentials, credentials_not_shown);

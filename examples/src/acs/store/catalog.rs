@@ -472,7 +472,7 @@ pub struct Quirks {
     /// Write empty elements as `<X></X>`.
     pub expand_empty_elements: bool,
     /// Never send a GetParameterNames on the root path (some gSOAP CPEs refuse it): such a
-    /// task is answered from the stored parameters instead.
+    /// task is finished without being sent, with a `skipped` note as its result.
     pub skip_root_get_parameter_names: bool,
     /// Treat a Download as done this many seconds after the CPE accepted it, when no
     /// TransferComplete arrives (some CPEs never send one).
