@@ -94,6 +94,9 @@ pub struct LimitsConfig {
     /// The largest request body, in bytes; larger gets 413.
     pub max_body_bytes: usize,
     /// Sessions open at once across the store; an Inform past it gets 503 with `Retry-After`.
+    /// The cap protects the store in a storm, so it is kept without a lock: Informs that
+    /// several nodes (or one node's concurrent requests) admit at the same moment may pass it
+    /// by as many as are in flight at once.
     pub max_sessions: u64,
     /// The `Retry-After` of that 503, in seconds.
     pub retry_after_secs: u64,
