@@ -623,42 +623,39 @@ pub enum TaskErrorKind {
 }
 
 impl TaskSpec {
+    /// The task's name as the JSON writes it, and the CWMP method it sends: one table, so
+    /// the two cannot drift apart.
+    fn names(&self) -> (&'static str, &'static str) {
+        match self {
+            Self::GetParameterValues { .. } => ("getParameterValues", "GetParameterValues"),
+            Self::GetParameterNames { .. } => ("getParameterNames", "GetParameterNames"),
+            Self::GetParameterAttributes { .. } => {
+                ("getParameterAttributes", "GetParameterAttributes")
+            }
+            Self::SetParameterValues { .. } => ("setParameterValues", "SetParameterValues"),
+            Self::SetParameterAttributes { .. } => {
+                ("setParameterAttributes", "SetParameterAttributes")
+            }
+            Self::AddObject { .. } => ("addObject", "AddObject"),
+            Self::DeleteObject { .. } => ("deleteObject", "DeleteObject"),
+            Self::Reboot { .. } => ("reboot", "Reboot"),
+            Self::FactoryReset {} => ("factoryReset", "FactoryReset"),
+            Self::Download(_) => ("download", "Download"),
+            Self::Upload(_) => ("upload", "Upload"),
+            Self::ScheduleInform { .. } => ("scheduleInform", "ScheduleInform"),
+        }
+    }
+
     /// The task's name as the JSON writes it: `getParameterValues`, `download`, ...
     #[must_use]
     pub fn name(&self) -> &'static str {
-        match self {
-            Self::GetParameterValues { .. } => "getParameterValues",
-            Self::GetParameterNames { .. } => "getParameterNames",
-            Self::GetParameterAttributes { .. } => "getParameterAttributes",
-            Self::SetParameterValues { .. } => "setParameterValues",
-            Self::SetParameterAttributes { .. } => "setParameterAttributes",
-            Self::AddObject { .. } => "addObject",
-            Self::DeleteObject { .. } => "deleteObject",
-            Self::Reboot { .. } => "reboot",
-            Self::FactoryReset {} => "factoryReset",
-            Self::Download(_) => "download",
-            Self::Upload(_) => "upload",
-            Self::ScheduleInform { .. } => "scheduleInform",
-        }
+        self.names().0
     }
 
     /// The CWMP method the task sends: `GetParameterValues`, `Download`, ...
     #[must_use]
     pub fn method(&self) -> &'static str {
-        match self {
-            Self::GetParameterValues { .. } => "GetParameterValues",
-            Self::GetParameterNames { .. } => "GetParameterNames",
-            Self::GetParameterAttributes { .. } => "GetParameterAttributes",
-            Self::SetParameterValues { .. } => "SetParameterValues",
-            Self::SetParameterAttributes { .. } => "SetParameterAttributes",
-            Self::AddObject { .. } => "AddObject",
-            Self::DeleteObject { .. } => "DeleteObject",
-            Self::Reboot { .. } => "Reboot",
-            Self::FactoryReset {} => "FactoryReset",
-            Self::Download(_) => "Download",
-            Self::Upload(_) => "Upload",
-            Self::ScheduleInform { .. } => "ScheduleInform",
-        }
+        self.names().1
     }
 
     /// Whether `response` answers this task's request: its `…Response`, or a fault.
