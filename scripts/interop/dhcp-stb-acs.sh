@@ -23,7 +23,7 @@ nbi="http://127.0.0.1:$nbi_port"
 cleanup() {
     if [ -n "${tmp:-}" ]; then
         for pidfile in "$tmp/dnsmasq.pid" "$tmp/acs.pid"; do
-            [ -f "$pidfile" ] && kill "$(cat "$pidfile")" 2>/dev/null || true
+            if [ -f "$pidfile" ]; then kill "$(cat "$pidfile")" 2>/dev/null || true; fi
         done
     fi
     # Deleting a namespace does not end the processes in it: they went first, by pid.
@@ -66,7 +66,7 @@ ip netns exec "$ns_srv" "$bin/tta-acs" --config "$tmp/acs.toml" --data-dir "$tmp
     --cwmp-listen "$srv_ip:$cwmp_port" --cwmp-tls-listen "$srv_ip:7548" \
     --nbi-listen "127.0.0.1:$nbi_port" >"$tmp/acs.log" 2>&1 &
 echo $! >"$tmp/acs.pid"
-if ! timeout 20 sh -c "until ip netns exec '$ns_srv' curl -fsS -o /dev/null '$nbi/health'; do
+if ! timeout 20 sh -c "until ip netns exec '$ns_srv' curl -fs -o /dev/null '$nbi/health'; do
         kill -0 $(cat "$tmp/acs.pid") 2>/dev/null || exit 1; sleep 0.1; done"; then
     fail+=("tta-acs did not start")
     report
