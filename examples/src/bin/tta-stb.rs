@@ -171,6 +171,7 @@ fn main() -> ExitCode {
         concurrency: cli.concurrency,
         retry_policy: cwmp_codec::RetryPolicy::new(cli.retry_min_wait, 2000),
         max_retries: cli.max_retries,
+        capture: None,
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,

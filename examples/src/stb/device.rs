@@ -17,7 +17,7 @@ use tta_datamodel::{
 };
 
 use super::image::Image;
-use super::session::{self, Credentials, Endpoint, SessionFailure};
+use super::session::{self, Capture, Credentials, Endpoint, SessionFailure};
 use super::tree::ParameterTree;
 use super::upgrade::{self, UpgradeOutcome};
 
@@ -129,6 +129,8 @@ pub struct SimStb {
     retry: SessionRetry,
     /// How many times a failed session is tried again before the STB gives up.
     max_retries: u32,
+    /// Where every CWMP body sent and received is recorded, when set.
+    capture: Option<Capture>,
     /// What happened, in order.
     pub steps: Vec<Step>,
 }
@@ -163,6 +165,7 @@ impl SimStb {
             next_url: 0,
             retry: SessionRetry::new(RetryPolicy::default()),
             max_retries: 3,
+            capture: None,
             steps: Vec::new(),
         };
         if let Some(tree) = stb.state.tree.take() {
@@ -196,6 +199,13 @@ impl SimStb {
         }
         self.retry = retry;
         self.max_retries = max_retries;
+        self
+    }
+
+    /// Records every CWMP body the STB sends and receives in `capture` (the schema tests).
+    #[must_use]
+    pub fn with_capture(mut self, capture: Option<Capture>) -> Self {
+        self.capture = capture;
         self
     }
 
@@ -292,6 +302,7 @@ impl SimStb {
             url,
             credentials: Credentials::new(self.identity.device_id(), self.password.clone()),
             client: self.client.clone(),
+            capture: self.capture.clone(),
         }
     }
 

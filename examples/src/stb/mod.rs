@@ -58,6 +58,8 @@ pub struct Options {
     pub retry_policy: cwmp_codec::RetryPolicy,
     /// Failed sessions tried again at most this many times before an STB gives up.
     pub max_retries: u32,
+    /// Records every CWMP body the STBs send and receive, in order (the schema tests).
+    pub capture: Option<session::Capture>,
 }
 
 impl Options {
@@ -78,6 +80,7 @@ impl Options {
             concurrency: 256,
             retry_policy: cwmp_codec::RetryPolicy::default(),
             max_retries: 3,
+            capture: None,
         }
     }
 }
@@ -171,7 +174,8 @@ async fn run_one(index: u32, options: &Options, client: reqwest::Client) -> StbR
     };
     let mut stb = stb
         .with_acs_urls(options.acs_urls.clone())
-        .with_retry(options.retry_policy, options.max_retries);
+        .with_retry(options.retry_policy, options.max_retries)
+        .with_capture(options.capture.clone());
     if let Some(p) = &options.password {
         stb = stb.with_password(p.clone());
     }
