@@ -243,3 +243,82 @@ async fn the_stb_retries_until_the_server_is_back() {
     assert!(events.contains("X TTA DHCP"), "{first}");
     acs.server.shutdown().await;
 }
+
+/// Two `tta-acs` processes on one PostgreSQL database, and STBs whose every POST goes to the
+/// other node than the one before, sessions included: all end provisioned, and both nodes'
+/// APIs show every device provisioned. Skipped without `TTA_TEST_POSTGRES_URL` (a failure in
+/// CI).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stbs_alternating_between_two_nodes_on_one_postgres_are_provisioned() {
+    let Some(base) = support::postgres_url() else {
+        return;
+    };
+    let database = support::fresh_postgres_database(&base).await;
+    let (dir_a, dir_b) = (
+        support::TempDir::new("node-a"),
+        support::TempDir::new("node-b"),
+    );
+    let config = "[provisioning]\nopen_subscription = true\n";
+    // Started together: the migrations and the shared secret race on a fresh database.
+    let (a, b) = tokio::join!(
+        support::AcsProcess::spawn(&dir_a.0, Some(&database), config),
+        support::AcsProcess::spawn(&dir_b.0, Some(&database), config),
+    );
+    let r = a
+        .api
+        .http
+        .put(a.api.url("/providers/KT"))
+        .json(&json!({"url": format!("{}kt", a.cwmp_url()), "ntp": "ntp.example"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let count = 4;
+    let mut options = tta_examples::stb::Options::one(tta_examples::stb::Start::Acs(a.cwmp_url()));
+    options.count = count;
+    options.first_index = 60;
+    options.acs_urls = vec![a.cwmp_url(), b.cwmp_url()];
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let results = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        tta_examples::stb::run(&options, client),
+    )
+    .await
+    .expect("the STBs did not finish in 60 s");
+    assert_eq!(results.len(), count as usize);
+    for r in &results {
+        assert!(
+            matches!(r.outcome, tta_examples::stb::Outcome::Provisioned),
+            "{}",
+            r.line()
+        );
+    }
+    // Both nodes served POSTs of every STB, and see every device provisioned.
+    for node in [&a, &b] {
+        let (status, devices) = node.api.get_json("/devices?phase=provisioned").await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{devices}");
+        let ids: Vec<&str> = devices
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| d["id"].as_str())
+            .collect();
+        for r in &results {
+            assert!(ids.contains(&r.device_id.as_str()), "{ids:?}: {devices}");
+        }
+    }
+    for node in [&a, &b] {
+        let log = node.log_text();
+        for r in &results {
+            assert!(
+                log.contains(&r.device_id),
+                "{} not in {}",
+                r.device_id,
+                node.log.display()
+            );
+        }
+    }
+}

@@ -291,18 +291,24 @@ impl SimStb {
     }
 
     fn endpoint(&mut self, provider_url: &str) -> Endpoint {
+        // Several nodes: each session starts on the next, and its POSTs go round them all.
+        let mut spread = Vec::new();
         let url = if self.acs_urls.is_empty() {
             provider_url.to_owned()
         } else {
-            let url = self.acs_urls[self.next_url % self.acs_urls.len()].clone();
+            let first = self.next_url % self.acs_urls.len();
             self.next_url += 1;
-            url
+            spread.extend_from_slice(&self.acs_urls[first..]);
+            spread.extend_from_slice(&self.acs_urls[..first]);
+            self.acs_urls[first].clone()
         };
         Endpoint {
             url,
             credentials: Credentials::new(self.identity.device_id(), self.password.clone()),
             client: self.client.clone(),
             capture: self.capture.clone(),
+            spread,
+            sent: 0,
         }
     }
 

@@ -168,9 +168,24 @@ pub struct Endpoint {
     pub client: reqwest::Client,
     /// Records every body sent and received, when set.
     pub capture: Option<Capture>,
+    /// When not empty, the POSTs go to these in turn instead of `url`, each to the next
+    /// (several nodes sharing one store: a session may move between them at any POST).
+    pub spread: Vec<String>,
+    /// POSTs sent so far, to pick the next of `spread`.
+    pub sent: usize,
 }
 
 impl Endpoint {
+    /// Where the next POST goes.
+    fn next_url(&mut self) -> String {
+        if self.spread.is_empty() {
+            return self.url.clone();
+        }
+        let url = self.spread[self.sent % self.spread.len()].clone();
+        self.sent += 1;
+        url
+    }
+
     fn record(&self, body: &[u8]) {
         if let Some(capture) = &self.capture
             && let Ok(mut bodies) = capture.lock()
@@ -281,7 +296,8 @@ async fn post(
         source,
     };
     endpoint.record(&body);
-    let url = endpoint.url.clone();
+    // A challenge is answered on the node that sent it.
+    let url = endpoint.next_url();
     for _ in 0..3 {
         report.posts += 1;
         let mut request = endpoint.client.post(&url).body(body.clone());
