@@ -243,3 +243,174 @@ async fn the_stb_retries_until_the_server_is_back() {
     assert!(events.contains("X TTA DHCP"), "{first}");
     acs.server.shutdown().await;
 }
+
+/// Two `tta-acs` processes on one PostgreSQL database, and STBs whose every POST goes to the
+/// other node than the one before, sessions included: all end provisioned, and both nodes'
+/// APIs show every device provisioned. Skipped without `TTA_TEST_POSTGRES_URL` (a failure in
+/// CI).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn stbs_alternating_between_two_nodes_on_one_postgres_are_provisioned() {
+    let Some(base) = support::postgres_url() else {
+        return;
+    };
+    let database = support::fresh_postgres_database(&base).await;
+    let (dir_a, dir_b) = (
+        support::TempDir::new("node-a"),
+        support::TempDir::new("node-b"),
+    );
+    let config = "[provisioning]\nopen_subscription = true\n";
+    // Started together: the migrations and the shared secret race on a fresh database.
+    let (a, b) = tokio::join!(
+        support::AcsProcess::spawn(&dir_a.0, Some(&database), config),
+        support::AcsProcess::spawn(&dir_b.0, Some(&database), config),
+    );
+    let r = a
+        .api
+        .http
+        .put(a.api.url("/providers/KT"))
+        .json(&json!({"url": format!("{}kt", a.cwmp_url()), "ntp": "ntp.example"}))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    let count = 4;
+    let mut options = tta_examples::stb::Options::one(tta_examples::stb::Start::Acs(a.cwmp_url()));
+    options.count = count;
+    options.first_index = 60;
+    options.acs_urls = vec![a.cwmp_url(), b.cwmp_url()];
+    let client = reqwest::Client::builder()
+        .timeout(std::time::Duration::from_secs(20))
+        .build()
+        .unwrap();
+    let results = tokio::time::timeout(
+        std::time::Duration::from_secs(60),
+        tta_examples::stb::run(&options, client),
+    )
+    .await
+    .expect("the STBs did not finish in 60 s");
+    assert_eq!(results.len(), count as usize);
+    for r in &results {
+        assert!(
+            matches!(r.outcome, tta_examples::stb::Outcome::Provisioned),
+            "{}",
+            r.line()
+        );
+    }
+    // Both nodes served POSTs of every STB, and see every device provisioned.
+    for node in [&a, &b] {
+        let (status, devices) = node.api.get_json("/devices?phase=provisioned").await;
+        assert_eq!(status, reqwest::StatusCode::OK, "{devices}");
+        let ids: Vec<&str> = devices
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|d| d["id"].as_str())
+            .collect();
+        for r in &results {
+            assert!(ids.contains(&r.device_id.as_str()), "{ids:?}: {devices}");
+        }
+    }
+    for node in [&a, &b] {
+        let log = node.log_text();
+        for r in &results {
+            assert!(
+                log.contains(&r.device_id),
+                "{} not in {}",
+                r.device_id,
+                node.log.display()
+            );
+        }
+    }
+}
+
+/// A provisioned STB listening for Connection Requests: the server learns its
+/// ConnectionRequestURL from its Informs, and an API call with `?connection_request` wakes it
+/// (HTTP, digest with the STB's ConnectionRequestUsername and Password) between two periodic
+/// sessions; the call returns the STB's answer, read from its parameter tree.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_connection_request_wakes_the_stb() {
+    let acs = start(Db::Sqlite, |c| c.provisioning.open_subscription = true)
+        .await
+        .unwrap();
+    let tls = acs.cwmp_tls_url();
+    put(
+        &acs,
+        "/providers/KT",
+        json!({"url": format!("{tls}kt"), "ntp": ""}),
+    )
+    .await;
+    let mut options = tta_examples::stb::Options::one(tta_examples::stb::Start::Acs(tls.clone()));
+    options.first_index = 70;
+    // A period far longer than the test: only a Connection Request opens a session.
+    options.periodic = Some(std::time::Duration::from_secs(600));
+    options.listen = Some("127.0.0.1:0".parse().unwrap());
+    let device = tta_examples::stb::Identity::numbered(70, tta_datamodel::Root::Device).device_id();
+    let client = client_for(&acs);
+    let stb = tokio::spawn(async move { tta_examples::stb::run(&options, client).await });
+
+    // Provisioned: the server has the URL from the procedure's Informs.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    let url = loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the STB never informed its URL"
+        );
+        let (status, d) = acs
+            .get_json(&format!("/devices/{}", support::percent(&device)))
+            .await;
+        if status == reqwest::StatusCode::OK
+            && d["phase"] == "provisioned"
+            && let Some(url) = d["connection_request_url"].as_str()
+        {
+            break url.to_owned();
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(url.starts_with("http://127.0.0.1:"), "{url}");
+    assert!(!url.starts_with("http://127.0.0.1:7547/"), "{url}");
+
+    let started = std::time::Instant::now();
+    let path = format!(
+        "/devices/{}/tasks?connection_request&timeout=15",
+        support::percent(&device)
+    );
+    let r = acs
+        .http
+        .post(acs.api(&path))
+        .json(&json!({"name": "getParameterValues", "parameterNames": [
+            "Device.DeviceInfo.ModelName",
+            "Device.ManagementServer.ConnectionRequestURL",
+        ]}))
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(status, reqwest::StatusCode::OK, "{body}");
+    assert_eq!(body["status"], "done", "{body}");
+    let values = &body["result"]["parameterValues"];
+    assert_eq!(values[0][0], "Device.DeviceInfo.ModelName", "{body}");
+    assert_eq!(values[0][1], "SIM-STB", "{body}");
+    assert_eq!(values[1][1], url.as_str(), "{body}");
+    assert!(started.elapsed() < std::time::Duration::from_secs(15));
+    // The session the request opened says why it was opened (it may end after the call).
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let d = acs.device(&device).await;
+        let events: Vec<String> = d["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|e| e["kind"] == "session")
+            .filter_map(|e| e["detail"]["informEvents"].as_str().map(str::to_owned))
+            .collect();
+        if events.iter().any(|e| e.contains("6 CONNECTION REQUEST")) {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{events:?}");
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    stb.abort();
+    let _ = stb.await;
+    acs.server.shutdown().await;
+}

@@ -61,6 +61,11 @@ struct Cli {
     /// How long the periodic phase lasts.
     #[arg(long, value_name = "SECONDS")]
     duration: Option<u64>,
+    /// Accept TR-069 Connection Requests (HTTP with Digest, and UDP) on this address (port 0:
+    /// any; with several STBs, the next ones take the next ports), report it in the Informs,
+    /// and answer each with a `6 CONNECTION REQUEST` session during the periodic phase.
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<std::net::SocketAddr>,
     /// The STBs' password (default: the standard's `ttadefault`).
     #[arg(long, value_name = "PASSWORD")]
     password: Option<String>,
@@ -171,6 +176,8 @@ fn main() -> ExitCode {
         concurrency: cli.concurrency,
         retry_policy: cwmp_codec::RetryPolicy::new(cli.retry_min_wait, 2000),
         max_retries: cli.max_retries,
+        capture: None,
+        listen: cli.listen,
     };
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(r) => r,

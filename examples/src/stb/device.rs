@@ -2,7 +2,9 @@
 //! (the `tta_datamodel::Stb` machine) run over real HTTP(S), the upgrade phases, and the
 //! plain CWMP sessions after provisioning (periodic Informs, whatever the ACS asks).
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use cwmp_codec::{
     Body, CwmpVersion, DeviceIdStruct, DownloadResponse, Envelope, EventCode, Fault, FaultCode,
@@ -16,8 +18,9 @@ use tta_datamodel::{
     Settings, Stb, StbAction, TtaEvent,
 };
 
+use super::connreq::Listener;
 use super::image::Image;
-use super::session::{self, Credentials, Endpoint, SessionFailure};
+use super::session::{self, Capture, Credentials, Endpoint, SessionFailure};
 use super::tree::ParameterTree;
 use super::upgrade::{self, UpgradeOutcome};
 
@@ -112,6 +115,15 @@ pub struct Step {
     pub detail: String,
 }
 
+/// What ended an STB's wait between sessions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Wake {
+    /// The periodic timer (or the end of the wait).
+    Timer,
+    /// A Connection Request was accepted: open a session with `6 CONNECTION REQUEST`.
+    ConnectionRequest,
+}
+
 /// A simulated set-top box.
 #[derive(Debug)]
 pub struct SimStb {
@@ -129,6 +141,10 @@ pub struct SimStb {
     retry: SessionRetry,
     /// How many times a failed session is tried again before the STB gives up.
     max_retries: u32,
+    /// Where every CWMP body sent and received is recorded, when set.
+    capture: Option<Capture>,
+    /// The Connection Request listeners, once started.
+    listener: Option<Listener>,
     /// What happened, in order.
     pub steps: Vec<Step>,
 }
@@ -152,7 +168,7 @@ impl SimStb {
             .and_then(|bytes| serde_json::from_slice(&bytes).ok())
             .unwrap_or_default();
         let mut stb = Self {
-            tree: ParameterTree::new(&Self::describe(&identity, &device_id, &state)),
+            tree: ParameterTree::new(&Self::describe(&identity, &device_id, &state, None)),
             identity,
             device_id,
             state,
@@ -163,6 +179,8 @@ impl SimStb {
             next_url: 0,
             retry: SessionRetry::new(RetryPolicy::default()),
             max_retries: 3,
+            capture: None,
+            listener: None,
             steps: Vec::new(),
         };
         if let Some(tree) = stb.state.tree.take() {
@@ -199,11 +217,116 @@ impl SimStb {
         self
     }
 
+    /// Records every CWMP body the STB sends and receives in `capture` (the schema tests).
+    #[must_use]
+    pub fn with_capture(mut self, capture: Option<Capture>) -> Self {
+        self.capture = capture;
+        self
+    }
+
     /// Uses this password (default: the standard's `ttadefault`).
     #[must_use]
     pub fn with_password(mut self, password: impl Into<String>) -> Self {
         self.password = password.into();
         self
+    }
+
+    /// Starts accepting Connection Requests on `addr` (port 0: any): HTTP with Digest
+    /// authentication, and UDP (TR-069 Annex G), both with the tree's
+    /// `ConnectionRequestUsername` and `ConnectionRequestPassword`. Every Inform from now on
+    /// reports the `ConnectionRequestURL` and `UDPConnectionRequestAddress`.
+    ///
+    /// # Errors
+    ///
+    /// The address cannot be bound.
+    pub async fn listen(&mut self, addr: SocketAddr) -> std::io::Result<()> {
+        let (username, password) = self.cr_credentials();
+        let path = self.identity.mac().serial();
+        let listener = Listener::start(addr, &path, &username, &password).await?;
+        self.step(
+            "listen",
+            format!(
+                "connection requests at {} and udp {}",
+                listener.url(),
+                listener.udp_address()
+            ),
+        );
+        self.listener = Some(listener);
+        self.note_listener();
+        Ok(())
+    }
+
+    /// Waits `at_most` for a Connection Request.
+    pub async fn wait(&mut self, at_most: Duration) -> Wake {
+        let Some(listener) = self.listener.as_mut() else {
+            tokio::time::sleep(at_most).await;
+            return Wake::Timer;
+        };
+        match tokio::time::timeout(at_most, listener.next()).await {
+            Ok(Some(origin)) => {
+                tracing::info!(stb = %self.identity.device_id(), ?origin, "connection request");
+                Wake::ConnectionRequest
+            }
+            Ok(None) => {
+                // The listeners stopped: only the timer is left.
+                self.listener = None;
+                Wake::Timer
+            }
+            Err(_) => Wake::Timer,
+        }
+    }
+
+    fn cr_url(&self) -> Option<String> {
+        self.listener.as_ref().map(Listener::url)
+    }
+
+    fn management_server(&self, name: &str) -> String {
+        format!("{}.ManagementServer.{name}", self.identity.root.as_str())
+    }
+
+    fn cr_credentials(&self) -> (String, String) {
+        let get = |name: &str| {
+            self.tree
+                .get(&self.management_server(name))
+                .map(str::to_owned)
+        };
+        (
+            get("ConnectionRequestUsername").unwrap_or_else(|| self.identity.device_id()),
+            get("ConnectionRequestPassword")
+                .unwrap_or_else(|| tta_datamodel::DEFAULT_PASSWORD.to_owned()),
+        )
+    }
+
+    /// Puts the listener's addresses in the tree, and the tree's credentials in the listener
+    /// (the ACS may have set new ones).
+    fn note_listener(&mut self) {
+        let Some(listener) = &self.listener else {
+            return;
+        };
+        let (url, udp) = (listener.url(), listener.udp_address());
+        let (username, password) = self.cr_credentials();
+        listener.set_credentials(&username, &password);
+        let url_name = self.management_server("ConnectionRequestURL");
+        let udp_name = self.management_server("UDPConnectionRequestAddress");
+        self.tree.set(&url_name, &url);
+        self.tree.set(&udp_name, &udp);
+    }
+
+    /// The parameters every Inform carries while the STB listens (TR-069 lists
+    /// ConnectionRequestURL among the forced Inform parameters), those not in `list` yet.
+    fn forced(&self, list: &[ParameterValueStruct<'static>]) -> Vec<ParameterValueStruct<'static>> {
+        if self.listener.is_none() {
+            return Vec::new();
+        }
+        let names = [
+            self.management_server("ConnectionRequestURL"),
+            self.management_server("UDPConnectionRequestAddress"),
+        ];
+        self.tree
+            .values(names.iter().map(String::as_str))
+            .into_iter()
+            .filter(|p| list.iter().all(|q| q.name != p.name))
+            .collect()
     }
 
     /// The identity.
@@ -228,6 +351,7 @@ impl SimStb {
         identity: &Identity,
         device_id: &DeviceId<'static>,
         state: &StoredState,
+        connection_request_url: Option<String>,
     ) -> DeviceDescription<'static> {
         let mac = identity.mac();
         DeviceDescription {
@@ -242,7 +366,9 @@ impl SimStb {
                 .unwrap_or_else(|| identity.software_version.clone())
                 .into(),
             provisioning_code: "".into(),
-            connection_request_url: format!("http://127.0.0.1:7547/{}", mac.serial()).into(),
+            connection_request_url: connection_request_url
+                .unwrap_or_else(|| format!("http://127.0.0.1:7547/{}", mac.serial()))
+                .into(),
             parameter_key: "".into(),
             ip_address: "127.0.0.1".into(),
             addressing_type: "DHCP".into(),
@@ -281,22 +407,29 @@ impl SimStb {
     }
 
     fn endpoint(&mut self, provider_url: &str) -> Endpoint {
+        // Several nodes: each session starts on the next, and its POSTs go round them all.
+        let mut spread = Vec::new();
         let url = if self.acs_urls.is_empty() {
             provider_url.to_owned()
         } else {
-            let url = self.acs_urls[self.next_url % self.acs_urls.len()].clone();
+            let first = self.next_url % self.acs_urls.len();
             self.next_url += 1;
-            url
+            spread.extend_from_slice(&self.acs_urls[first..]);
+            spread.extend_from_slice(&self.acs_urls[..first]);
+            self.acs_urls[first].clone()
         };
         Endpoint {
             url,
             credentials: Credentials::new(self.identity.device_id(), self.password.clone()),
             client: self.client.clone(),
+            capture: self.capture.clone(),
+            spread,
+            sent: 0,
         }
     }
 
     fn envelope(&mut self, parameters: Vec<ParameterValueStruct<'static>>) -> Envelope<'static> {
-        let desc = Self::describe(&self.identity, &self.device_id, &self.state);
+        let desc = Self::describe(&self.identity, &self.device_id, &self.state, self.cr_url());
         let event = self.retry.inform_events();
         let inform = Inform {
             device_id: DeviceIdStruct {
@@ -347,7 +480,7 @@ impl SimStb {
                     let (min, max) = wait.unwrap_or((0, 0));
                     let ms = min + rand::random::<u64>() % (max - min).saturating_add(1);
                     self.step("retry", format!("{e}; retry {attempt} in {ms} ms"));
-                    tokio::time::sleep(std::time::Duration::from_millis(ms)).await;
+                    tokio::time::sleep(Duration::from_millis(ms)).await;
                 }
             }
         }
@@ -380,6 +513,8 @@ impl SimStb {
         }
         let mut parameters = parameters;
         parameters.extend(self.tree.take_changes().passive);
+        let forced = self.forced(&parameters);
+        parameters.extend(forced);
         let inform = self.envelope(parameters);
         let mut endpoint = self.endpoint(provider_url);
         let mut settings = Vec::new();
@@ -441,6 +576,7 @@ impl SimStb {
         self.retry
             .session_ended(&SessionEnd::Completed, &acknowledged);
         self.state.transfer = None;
+        self.note_listener();
         if let cwmp_codec::AfterSession::FactoryReset = report.then {
             self.factory_reset();
         }
@@ -465,7 +601,9 @@ impl SimStb {
             &self.identity,
             &self.device_id,
             &self.state,
+            self.cr_url(),
         ));
+        self.note_listener();
         self.retry = SessionRetry::new(self.retry.policy());
         self.retry.add_event(EventCode::Bootstrap, "");
         self.retry.add_event(EventCode::Boot, "");
@@ -531,7 +669,7 @@ impl SimStb {
         offered: Option<&ProviderList<'_>>,
         provider: Option<&str>,
     ) -> Outcome {
-        let desc = Self::describe(&self.identity, &self.device_id, &self.state);
+        let desc = Self::describe(&self.identity, &self.device_id, &self.state, self.cr_url());
         let mut machine = Stb::new(desc, self.state.persisted.clone());
         let mut action = match machine.start(discovery) {
             Ok(a) => a,
@@ -673,6 +811,20 @@ impl SimStb {
     ///
     /// The session failed.
     pub async fn periodic(&mut self) -> Result<(), SessionFailure> {
+        self.inform_now(EventCode::Periodic).await
+    }
+
+    /// A session opened for a Connection Request (`6 CONNECTION REQUEST`): whatever the ACS
+    /// asks is done on the tree.
+    ///
+    /// # Errors
+    ///
+    /// The session failed.
+    pub async fn connection_request(&mut self) -> Result<(), SessionFailure> {
+        self.inform_now(EventCode::ConnectionRequest).await
+    }
+
+    async fn inform_now(&mut self, event: EventCode<'static>) -> Result<(), SessionFailure> {
         let url = self
             .state
             .persisted
@@ -681,10 +833,15 @@ impl SimStb {
             .or_else(|| self.acs_urls.first().cloned())
             .unwrap_or_default();
         let active = self.tree.take_changes();
-        let event = if active.active.is_empty() {
-            EventCode::Periodic
-        } else {
-            EventCode::ValueChange
+        // Active changes make it a `4 VALUE CHANGE` session, also when another event opens it.
+        let event = match event {
+            EventCode::Periodic if !active.active.is_empty() => EventCode::ValueChange,
+            other => {
+                if !active.active.is_empty() {
+                    self.retry.add_event(EventCode::ValueChange, "");
+                }
+                other
+            }
         };
         let mut parameters = active.active;
         parameters.extend(active.passive);

@@ -4,12 +4,14 @@
 //! parameter tree. [`run`] runs many in one process; the `tta-stb` binary, the demo and the
 //! tests use it.
 
+pub mod connreq;
 pub mod device;
 pub mod image;
 pub mod session;
 pub mod tree;
 pub mod upgrade;
 
+use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -18,7 +20,7 @@ use dhcp_tta_options::ProviderList;
 use tokio::sync::Semaphore;
 use tta_datamodel::{Discovery, Root};
 
-pub use device::{Identity, Outcome, SimStb, Step};
+pub use device::{Identity, Outcome, SimStb, Step, Wake};
 
 /// How the STBs learn their providers.
 #[derive(Debug, Clone)]
@@ -58,6 +60,12 @@ pub struct Options {
     pub retry_policy: cwmp_codec::RetryPolicy,
     /// Failed sessions tried again at most this many times before an STB gives up.
     pub max_retries: u32,
+    /// Records every CWMP body the STBs send and receive, in order (the schema tests).
+    pub capture: Option<session::Capture>,
+    /// Accept Connection Requests (HTTP and UDP) on this address, and between periodic
+    /// sessions wait for one as well as for the timer. A port other than 0 is the first
+    /// STB's; the next STBs take the ports after it.
+    pub listen: Option<SocketAddr>,
 }
 
 impl Options {
@@ -78,6 +86,8 @@ impl Options {
             concurrency: 256,
             retry_policy: cwmp_codec::RetryPolicy::default(),
             max_retries: 3,
+            capture: None,
+            listen: None,
         }
     }
 }
@@ -93,6 +103,8 @@ pub struct StbResult {
     pub steps: Vec<Step>,
     /// Periodic sessions completed, and failed.
     pub periodic: (u32, u32),
+    /// Connection Requests accepted (each answered with a session).
+    pub connection_requests: u32,
     /// How long its procedure took.
     pub elapsed: Duration,
 }
@@ -111,7 +123,7 @@ impl StbResult {
             .iter()
             .map(|s| format!("{}: {}", s.what, s.detail))
             .collect();
-        let periodic = if self.periodic == (0, 0) {
+        let mut periodic = if self.periodic == (0, 0) {
             String::new()
         } else {
             format!(
@@ -119,6 +131,12 @@ impl StbResult {
                 self.periodic.0, self.periodic.1
             )
         };
+        if self.connection_requests > 0 {
+            periodic.push_str(&format!(
+                "; {} connection requests",
+                self.connection_requests
+            ));
+        }
         format!(
             "{} {} in {} ms; {}{periodic}",
             self.device_id,
@@ -165,15 +183,33 @@ async fn run_one(index: u32, options: &Options, client: reqwest::Client) -> StbR
                 outcome: Outcome::Failed(format!("identity: {e}")),
                 steps: Vec::new(),
                 periodic: (0, 0),
+                connection_requests: 0,
                 elapsed: started.elapsed(),
             };
         }
     };
     let mut stb = stb
         .with_acs_urls(options.acs_urls.clone())
-        .with_retry(options.retry_policy, options.max_retries);
+        .with_retry(options.retry_policy, options.max_retries)
+        .with_capture(options.capture.clone());
     if let Some(p) = &options.password {
         stb = stb.with_password(p.clone());
+    }
+    if let Some(mut addr) = options.listen {
+        if addr.port() != 0 {
+            let offset = u16::try_from(index.saturating_sub(options.first_index)).unwrap_or(0);
+            addr.set_port(addr.port().saturating_add(offset));
+        }
+        if let Err(e) = stb.listen(addr).await {
+            return StbResult {
+                device_id,
+                outcome: Outcome::Failed(format!("connection requests on {addr}: {e}")),
+                steps: stb.steps.clone(),
+                periodic: (0, 0),
+                connection_requests: 0,
+                elapsed: started.elapsed(),
+            };
+        }
     }
     let outcome = match &options.start {
         Start::Option43(list) => {
@@ -192,17 +228,29 @@ async fn run_one(index: u32, options: &Options, client: reqwest::Client) -> StbR
     };
     let elapsed = started.elapsed();
     let mut periodic = (0, 0);
-    if let (Outcome::Provisioned, Some(every)) = (&outcome, options.periodic) {
+    let mut connection_requests = 0;
+    // Listening without a period: the standard's default PeriodicInformInterval.
+    let every = options
+        .periodic
+        .or(options.listen.map(|_| Duration::from_secs(3600)));
+    if let (Outcome::Provisioned, Some(every)) = (&outcome, every) {
         let until = Instant::now() + options.duration.unwrap_or(every);
+        let mut event = Wake::Timer;
         while Instant::now() < until {
-            match stb.periodic().await {
-                Ok(()) => periodic.0 += 1,
-                Err(e) => {
+            let result = match event {
+                Wake::Timer => stb.periodic().await,
+                Wake::ConnectionRequest => stb.connection_request().await,
+            };
+            match (result, event) {
+                (Ok(()), Wake::Timer) => periodic.0 += 1,
+                (Ok(()), Wake::ConnectionRequest) => connection_requests += 1,
+                (Err(e), _) => {
                     periodic.1 += 1;
-                    tracing::warn!(stb = %device_id, error = %e, "periodic session failed");
+                    tracing::warn!(stb = %device_id, error = %e, "session failed");
                 }
             }
-            tokio::time::sleep(every.min(until.saturating_duration_since(Instant::now()))).await;
+            let left = until.saturating_duration_since(Instant::now());
+            event = stb.wait(every.min(left)).await;
         }
     }
     StbResult {
@@ -210,6 +258,7 @@ async fn run_one(index: u32, options: &Options, client: reqwest::Client) -> StbR
         outcome,
         steps: stb.steps.clone(),
         periodic,
+        connection_requests,
         elapsed,
     }
 }

@@ -2,6 +2,7 @@
 //! to post and when the session is over; this module carries the bodies, the session cookie
 //! and the authentication.
 
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
 use cwmp_codec::{
@@ -152,6 +153,10 @@ pub struct SessionReport {
     pub posts: u32,
 }
 
+/// Every HTTP body a CPE sent and received, in order (empty ones included), shared with
+/// whoever wants to look at them (the schema tests).
+pub type Capture = Arc<Mutex<Vec<Vec<u8>>>>;
+
 /// Where and how a CPE reaches its server.
 #[derive(Debug, Clone)]
 pub struct Endpoint {
@@ -161,6 +166,33 @@ pub struct Endpoint {
     pub credentials: Credentials,
     /// The HTTP client (keep-alive, TLS roots).
     pub client: reqwest::Client,
+    /// Records every body sent and received, when set.
+    pub capture: Option<Capture>,
+    /// When not empty, the POSTs go to these in turn instead of `url`, each to the next
+    /// (several nodes sharing one store: a session may move between them at any POST).
+    pub spread: Vec<String>,
+    /// POSTs sent so far, to pick the next of `spread`.
+    pub sent: usize,
+}
+
+impl Endpoint {
+    /// Where the next POST goes.
+    fn next_url(&mut self) -> String {
+        if self.spread.is_empty() {
+            return self.url.clone();
+        }
+        let url = self.spread[self.sent % self.spread.len()].clone();
+        self.sent += 1;
+        url
+    }
+
+    fn record(&self, body: &[u8]) {
+        if let Some(capture) = &self.capture
+            && let Ok(mut bodies) = capture.lock()
+        {
+            bodies.push(body.to_vec());
+        }
+    }
 }
 
 fn now_ms(start: Instant) -> u64 {
@@ -263,9 +295,12 @@ async fn post(
         url: url.to_owned(),
         source,
     };
+    endpoint.record(&body);
+    // A challenge is answered on the node that sent it.
+    let url = endpoint.next_url();
     for _ in 0..3 {
         report.posts += 1;
-        let mut request = endpoint.client.post(&endpoint.url).body(body.clone());
+        let mut request = endpoint.client.post(&url).body(body.clone());
         if !body.is_empty() {
             request = request.header(CONTENT_TYPE, "text/xml; charset=utf-8");
         }
@@ -275,10 +310,7 @@ async fn post(
         if let Some(a) = endpoint.credentials.authorization("POST", uri) {
             request = request.header(AUTHORIZATION, a);
         }
-        let response = request
-            .send()
-            .await
-            .map_err(|e| transport(&endpoint.url, e))?;
+        let response = request.send().await.map_err(|e| transport(&url, e))?;
         let status = response.status();
         if let Some(set) = response
             .headers()
@@ -300,17 +332,13 @@ async fn post(
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
             .and_then(|v| v.trim().parse().ok());
-        let body = response
-            .bytes()
-            .await
-            .map_err(|e| transport(&endpoint.url, e))?;
+        let body = response.bytes().await.map_err(|e| transport(&url, e))?;
+        endpoint.record(&body);
         return Ok(HttpReply {
             status,
             body: body.to_vec(),
             retry_after,
         });
     }
-    Err(SessionFailure::Unauthorized {
-        url: endpoint.url.clone(),
-    })
+    Err(SessionFailure::Unauthorized { url })
 }
