@@ -795,7 +795,11 @@ async fn run_on(options: &LoadOptions, servers: &Servers) -> Result<Value, LoadE
         "mode": options.mode.as_str(),
         "auth": if options.auth { "digest" } else { "none" },
         "nodes": urls.len(),
-        "concurrency": options.concurrency,
+        "concurrency": if options.mode == Mode::Storm {
+            options.count as usize
+        } else {
+            options.concurrency
+        },
         "reconnect": options.reconnect,
         "load_average_before": load_before,
     });
