@@ -5,6 +5,7 @@
 
 pub mod acs;
 pub mod demo;
+pub mod load;
 pub mod logging;
 pub mod stb;
 

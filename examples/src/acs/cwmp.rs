@@ -766,7 +766,14 @@ async fn end_stored(
             "the session was ended elsewhere meanwhile".into(),
         ));
     }
-    let requeued = Task::requeue_session(tx, &row.id, now).await?;
+    // Tasks are marked sent, with this session, only as they go out (`fill_queue`, in the
+    // same transaction as the state that counts them): a session that sent none has none to
+    // put back, and most sessions (periodic Informs) send none.
+    let requeued = if state.tasks_sent == 0 {
+        0
+    } else {
+        Task::requeue_session(tx, &row.id, now).await?
+    };
     let outcome = end_reason(end);
     let metric_end = match end {
         SessionEnd::Completed => metrics::SessionEnd::Completed,

@@ -10,10 +10,12 @@
 mod catalog;
 mod rows;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Row};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub use catalog::*;
 pub use rows::*;
@@ -49,14 +51,50 @@ pub enum StoreError {
     UnsupportedUrl(String),
 }
 
-/// A transaction on the store.
-pub type Tx = sqlx::Transaction<'static, sqlx::Any>;
+/// A transaction on the store; on SQLite it also holds this process's turn to write (see
+/// [`Store::begin`]). It reads as the connection it runs on.
+pub struct Tx {
+    inner: sqlx::Transaction<'static, sqlx::Any>,
+    _turn: Option<OwnedSemaphorePermit>,
+}
+
+impl Tx {
+    /// Commits (and gives the turn to write to the next transaction).
+    ///
+    /// # Errors
+    ///
+    /// The database failed.
+    pub async fn commit(self) -> Result<(), sqlx::Error> {
+        self.inner.commit().await
+    }
+}
+
+impl std::fmt::Debug for Tx {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tx").finish_non_exhaustive()
+    }
+}
+
+impl std::ops::Deref for Tx {
+    type Target = AnyConnection;
+    fn deref(&self) -> &AnyConnection {
+        &self.inner
+    }
+}
+
+impl std::ops::DerefMut for Tx {
+    fn deref_mut(&mut self) -> &mut AnyConnection {
+        &mut self.inner
+    }
+}
 
 /// The server's database.
 #[derive(Debug, Clone)]
 pub struct Store {
     pool: AnyPool,
     backend: Backend,
+    /// SQLite's one writer, taken in turn inside this process (see [`Store::begin`]).
+    write_turn: Arc<Semaphore>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -114,7 +152,11 @@ impl Store {
             Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
             Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
         }
-        Ok(Self { pool, backend })
+        Ok(Self {
+            pool,
+            backend,
+            write_turn: Arc::new(Semaphore::new(1)),
+        })
     }
 
     /// The database kind.
@@ -124,15 +166,36 @@ impl Store {
     }
 
     /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),
-    /// so a transaction that reads then writes never fails on a lock upgrade.
+    /// so a transaction that reads then writes never fails on a lock upgrade; and it first
+    /// waits for this process's turn to write, first come first served. SQLite has one
+    /// writer: without the turn, transactions of the same process met on SQLite's lock, whose
+    /// busy handler sleeps (1, 2, 5, 10 ... 100 ms) and polls again, so under load the lock
+    /// sat idle while writers slept (PERFORMANCE.md). The busy timeout still covers other
+    /// processes on the same file.
     ///
     /// # Errors
     ///
     /// The database failed.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
         Ok(match self.backend {
-            Backend::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await?,
-            Backend::Postgres => self.pool.begin().await?,
+            Backend::Sqlite => {
+                // As long as the pool waits for a connection.
+                let turn = tokio::time::timeout(
+                    Duration::from_secs(30),
+                    self.write_turn.clone().acquire_owned(),
+                )
+                .await
+                .map_err(|_| StoreError::Database(sqlx::Error::PoolTimedOut))?
+                .map_err(|_| StoreError::Database(sqlx::Error::PoolClosed))?;
+                Tx {
+                    inner: self.pool.begin_with("BEGIN IMMEDIATE").await?,
+                    _turn: Some(turn),
+                }
+            }
+            Backend::Postgres => Tx {
+                inner: self.pool.begin().await?,
+                _turn: None,
+            },
         })
     }
 
