@@ -892,6 +892,8 @@ async fn run_on(options: &LoadOptions, servers: &Servers) -> Result<Value, LoadE
                 },
                 retry_policy: cwmp_codec::RetryPolicy::new(options.retry_min_wait, 2000),
                 max_retries: options.max_retries,
+                capture: None,
+                listen: None,
             };
             measured_start = Instant::now();
             let results = stb::run(&stb_options, client).await;
