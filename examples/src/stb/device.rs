@@ -27,6 +27,10 @@ use super::upgrade::{self, UpgradeOutcome};
 /// TR-069's "unknown time" (3.7.1.5 allows it for a CPE without a clock source).
 const UNKNOWN_TIME: &str = "0001-01-01T00:00:00Z";
 
+/// The simulated STBs' `DeviceId.OUI` and `ProductClass` (their serial number is the MAC).
+const OUI: &str = "001F3C";
+const PRODUCT_CLASS: &str = "IPTV";
+
 /// Who a simulated STB is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Identity {
@@ -65,7 +69,7 @@ impl Identity {
     /// The device ID, `001F3C-IPTV-<MAC>`.
     #[must_use]
     pub fn device_id(&self) -> String {
-        format!("001F3C-IPTV-{}", self.mac().serial())
+        format!("{OUI}-{PRODUCT_CLASS}-{}", self.mac().serial())
     }
 }
 
@@ -160,7 +164,8 @@ impl SimStb {
         state_dir: Option<PathBuf>,
         client: reqwest::Client,
     ) -> Result<Self, tta_datamodel::InvalidValue> {
-        let device_id = DeviceId::from_mac("001F3C", "IPTV", identity.mac())?.into_owned();
+        let device_id = DeviceId::from_mac(OUI, PRODUCT_CLASS, identity.mac())?.into_owned();
+        debug_assert_eq!(device_id.to_string(), identity.device_id());
         let state_file = state_dir.map(|d| d.join(format!("stb-{}.json", identity.device_id())));
         let state: StoredState = state_file
             .as_ref()
@@ -734,7 +739,8 @@ impl SimStb {
                     machine.on_settings(&settings)
                 }
                 StbAction::Upgrade { server, mut client } => {
-                    let firmware = self.steps.iter().all(|s| s.what != "firmware");
+                    // The machine knows which phase this is: 4 (firmware) or 5 (software).
+                    let firmware = machine.state() == tta_datamodel::StbState::FirmwareUpgrade;
                     let outcome = upgrade::run(&self.client, &server, &mut client).await;
                     if let UpgradeOutcome::Installed { version, .. } = &outcome {
                         self.state.software_version = Some(version.clone());
