@@ -312,9 +312,10 @@ async fn new_session(
     let mut tx = app.store.begin().await?;
     // Sessions this device left open are over: a CPE sends an Inform only to start anew.
     // Their unanswered tasks go back to the queue.
-    let open = super::reaper::open_sessions_of(&mut tx, &device_id).await?;
+    let open = SessionRow::for_device(&mut tx, &device_id).await?;
     for old in open {
-        super::reaper::end_session(app, &mut tx, &old, "superseded by a new Inform", now).await?;
+        super::reaper::end_session(app, &mut tx, &old, super::reaper::GivenUp::Superseded, now)
+            .await?;
     }
     if cookie.is_some() {
         tracing::debug!("a stale session cookie came with the Inform; a new session starts");

@@ -12,12 +12,36 @@ use super::cwmp::{ServerError, now_ms};
 use super::metrics::SessionEnd;
 use super::store::{Event, SessionRow, Task, TaskStatus, Tx};
 
-/// The device's sessions still stored.
-pub(crate) async fn open_sessions_of(
-    tx: &mut Tx,
-    device_id: &str,
-) -> Result<Vec<SessionRow>, ServerError> {
-    Ok(SessionRow::for_device(tx, device_id).await?)
+/// Why a stored session is given up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum GivenUp {
+    /// No POST came before its deadline.
+    TimedOut,
+    /// The device sent a new Inform: a CPE starts anew only when it has left the old one.
+    Superseded,
+}
+
+impl GivenUp {
+    fn label(self) -> &'static str {
+        match self {
+            Self::TimedOut => "timed_out",
+            Self::Superseded => "abandoned",
+        }
+    }
+
+    fn detail(self) -> &'static str {
+        match self {
+            Self::TimedOut => "timed out waiting for the CPE",
+            Self::Superseded => "superseded by a new Inform",
+        }
+    }
+
+    fn metric(self) -> SessionEnd {
+        match self {
+            Self::TimedOut => SessionEnd::TimedOut,
+            Self::Superseded => SessionEnd::TransportFailed,
+        }
+    }
 }
 
 /// Ends a stored session that will get no more POSTs: its unanswered tasks go back to the
@@ -26,7 +50,7 @@ pub(crate) async fn end_session(
     app: &App,
     tx: &mut Tx,
     row: &SessionRow,
-    why: &str,
+    why: GivenUp,
     now: i64,
 ) -> Result<(), ServerError> {
     // Two nodes' reapers, or a reaper and an Inform on another node, can read the same
@@ -36,13 +60,8 @@ pub(crate) async fn end_session(
         return Ok(());
     }
     let requeued = Task::requeue_session(tx, &row.id, now).await?;
-    let (reason, metric) = if why.starts_with("timed out") {
-        ("timed_out", SessionEnd::TimedOut)
-    } else {
-        ("abandoned", SessionEnd::TransportFailed)
-    };
     app.metrics.session_ended(
-        metric,
+        why.metric(),
         Duration::from_millis(u64::try_from(now - row.started_at).unwrap_or(0)),
     );
     Event::add(
@@ -51,10 +70,10 @@ pub(crate) async fn end_session(
         now,
         "session",
         Some(&row.id),
-        &json!({ "end": reason, "detail": why, "requeued": requeued }),
+        &json!({ "end": why.label(), "detail": why.detail(), "requeued": requeued }),
     )
     .await?;
-    warn!(device = %row.device_id, session = %row.id, why, requeued, "session given up");
+    warn!(device = %row.device_id, session = %row.id, why = why.detail(), requeued, "session given up");
     Ok(())
 }
 
@@ -62,7 +81,7 @@ async fn sweep(app: &App) -> Result<(), ServerError> {
     let now = now_ms();
     let mut tx = app.store.begin().await?;
     for row in SessionRow::expired(&mut tx, now, 500).await? {
-        end_session(app, &mut tx, &row, "timed out waiting for the CPE", now).await?;
+        end_session(app, &mut tx, &row, GivenUp::TimedOut, now).await?;
     }
     for task in Task::transferring(&mut tx).await? {
         let done_after = task
