@@ -81,12 +81,19 @@ async fn database(db: Db) -> Result<Option<String>, ()> {
     }
 }
 
+/// The event of the Informs whose sessions the tests count (see [`inform`]).
+const ACCOUNTED_EVENT: &str = "6 CONNECTION REQUEST";
+
 /// Informs with `seq` as a parameter (so each Inform is told apart) and a connection
 /// request URL; asserts the InformResponse.
+///
+/// The event is `6 CONNECTION REQUEST` (the server has tasks and asked for the session), so
+/// every session's end is in the device's log whatever it does: that log is how these tests
+/// account for every Inform. A routine `2 PERIODIC` session that sends nothing is not logged.
 async fn inform(cpe: &mut Cpe, seq: u32, connection_request_url: &str) {
     cpe.cookie = None;
     let envelope = cpe.inform(
-        &["2 PERIODIC"],
+        &[ACCOUNTED_EVENT],
         &[
             ("Device.DeviceInfo.ModelName", "STB-1"),
             ("Device.X_TTA_Test.Seq", &seq.to_string()),
@@ -295,7 +302,7 @@ async fn session_until_killed(
 ) -> (Cpe, Informs) {
     cpe.cookie = None;
     let inform_envelope = cpe.inform(
-        &["2 PERIODIC"],
+        &[ACCOUNTED_EVENT],
         &[
             ("Device.X_TTA_Test.Seq", &seq.to_string()),
             ("Device.ManagementServer.ConnectionRequestURL", cr),

@@ -441,7 +441,8 @@ async fn stale_cookie(acs: &TestAcs) {
         .into_iter()
         .map(|(_, end, _)| end)
         .collect();
-    assert_eq!(ends, ["abandoned", "completed", "completed"]);
+    // The third, a routine periodic session, completed without a log entry.
+    assert_eq!(ends, ["abandoned", "completed"]);
     still_serving(acs).await;
 }
 on_both!(

@@ -15,8 +15,8 @@ use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use cwmp_codec::{
-    AcsSession, Body, CwmpVersion, Envelope, Fault, FaultCode, GetRpcMethodsResponse, Incoming,
-    Inform, InformResponse, Message, SessionConfig, SessionEnd,
+    AcsSession, Body, CwmpVersion, Envelope, EventCode, Fault, FaultCode, GetRpcMethodsResponse,
+    Incoming, Inform, InformResponse, Message, SessionConfig, SessionEnd,
 };
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -26,7 +26,7 @@ use super::App;
 use super::auth::{AuthFailure, Credentials};
 use super::metrics::{self, Rejection};
 use super::procedure;
-use super::store::{Device, Event, Quirks, SessionRow, StoreError, Task, TaskStatus, Tx};
+use super::store::{Conn, Device, Event, Quirks, SessionRow, StoreError, Task, TaskStatus, Tx};
 use super::tasks::{self, TaskSpec};
 
 /// The cookie naming a session.
@@ -187,13 +187,11 @@ async fn unparsable(
     e: &cwmp_codec::ParseError,
     now: i64,
 ) -> Result<Response, ServerError> {
-    let mut tx = app.store.begin().await?;
     let row = match cookie {
-        Some(c) => SessionRow::get(&mut tx, c).await?,
+        Some(c) => stored_session(app, c).await?,
         None => None,
     };
-    let Some(mut row) = row else {
-        drop(tx);
+    let Some((mut row, _)) = row else {
         app.metrics.rejected(Rejection::BadRequest);
         return Ok(plain(
             StatusCode::BAD_REQUEST,
@@ -209,9 +207,32 @@ async fn unparsable(
         app.metrics.fault(code.code());
     }
     let reply = state.acs.reply(now as u64)?;
+    let mut tx = app.store.begin().await?;
     let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
     tx.commit().await?;
     Ok(response)
+}
+
+/// The session a POST's cookie names, and whether its device has a task queued. Read
+/// before the POST takes its turn to write: the session's version guards the write
+/// ([`SessionRow::update`], [`SessionRow::delete`]) against anyone who moved it on since.
+async fn stored_session(
+    app: &App,
+    cookie: &str,
+) -> Result<Option<(SessionRow, bool)>, ServerError> {
+    let mut conn = app.store.conn().await?;
+    Ok(SessionRow::get_with_queue(&mut conn, cookie).await?)
+}
+
+/// Whether the open sessions are at `max_sessions` (reading their count from the store when
+/// the last read is a second old).
+async fn at_session_cap(app: &App, reads: &mut Conn, now: i64) -> Result<bool, ServerError> {
+    if app.open_sessions.is_stale(now) {
+        let stored = SessionRow::count_open(reads, now).await?;
+        app.open_sessions.refreshed(stored, now);
+    }
+    let max = i64::try_from(app.config.limits.max_sessions).unwrap_or(i64::MAX);
+    Ok(app.open_sessions.estimate() >= max)
 }
 
 fn device_id_of(inform: &Inform<'_>) -> String {
@@ -299,30 +320,19 @@ async fn new_session(
     let device_id = device_id_of(inform);
     tracing::Span::current().record("device", device_id.as_str());
     let version = message.envelopes[0].version_as_written();
+    // Everything the Inform needs from the store is read before the POST takes its turn to
+    // write (SQLite has one writer): the transaction below only writes, and is short.
+    let mut reads = app.store.conn().await?;
+    let (stored, open_sessions) = Device::get_for_inform(&mut reads, &device_id).await?;
+    if let Err(response) =
+        authenticate(app, conn_info.tls, headers, &device_id, stored.as_ref()).await
     {
-        let mut conn = app.store.conn().await?;
-        let device = Device::get(&mut conn, &device_id).await?;
-        drop(conn);
-        if let Err(response) =
-            authenticate(app, conn_info.tls, headers, &device_id, device.as_ref()).await
-        {
-            return Ok(response);
-        }
-    }
-    let mut tx = app.store.begin().await?;
-    // Sessions this device left open are over: a CPE sends an Inform only to start anew.
-    // Their unanswered tasks go back to the queue.
-    let open = SessionRow::for_device(&mut tx, &device_id).await?;
-    for old in open {
-        super::reaper::end_session(app, &mut tx, &old, super::reaper::GivenUp::Superseded, now)
-            .await?;
+        return Ok(response);
     }
     if cookie.is_some() {
         tracing::debug!("a stale session cookie came with the Inform; a new session starts");
     }
-    let open_now = SessionRow::count_open(&mut tx, now).await?;
-    if open_now >= i64::try_from(app.config.limits.max_sessions).unwrap_or(i64::MAX) {
-        drop(tx);
+    if at_session_cap(app, &mut reads, now).await? {
         app.metrics.rejected(Rejection::Busy);
         let mut response = plain(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -349,7 +359,6 @@ async fn new_session(
             // The Inform did not come alone (the CPE cannot know the ACS's MaxEnvelopes
             // before the InformResponse). That is the CPE's error, not the server's: answer
             // the Inform with the machine's fault rather than a 500, and start no session.
-            drop(tx);
             let code = e.fault().unwrap_or(FaultCode::AcsRequestDenied);
             warn!(device = %device_id, error = %e, "first post refused");
             app.metrics.fault(code.code());
@@ -378,8 +387,18 @@ async fn new_session(
             "the machine handed over another request".into(),
         ));
     };
-    let informed =
-        procedure::on_inform(app, &mut tx, uri, conn_info.peer, inform, &device_id, now).await?;
+    let informed = procedure::on_inform(
+        app,
+        &mut reads,
+        uri,
+        conn_info.peer,
+        inform,
+        &device_id,
+        stored,
+        now,
+    )
+    .await?;
+    drop(reads);
     let mut state = SessionState {
         acs,
         device_id: device_id.clone(),
@@ -406,8 +425,9 @@ async fn new_session(
             state
                 .acs
                 .respond(Body::InformResponse(InformResponse { max_envelopes: 1 }))?;
-            if let Some(settings) = informed.settings {
-                let envelope = Envelope::new(version, "", Body::SetParameterValues(settings));
+            if let Some(settings) = &informed.settings {
+                let envelope =
+                    Envelope::new(version, "", Body::SetParameterValues(settings.clone()));
                 state.pending_settings =
                     Some(String::from_utf8_lossy(&envelope.to_vec()).into_owned());
             }
@@ -423,6 +443,16 @@ async fn new_session(
     app.metrics.session_started();
     info!(device = %device_id, session = %session_id, events = %informed.events, "session started");
     let reply = state.acs.reply(now as u64)?;
+    let mut tx = app.store.begin().await?;
+    if open_sessions > 0 {
+        // Sessions this device left open are over: a CPE sends an Inform only to start
+        // anew. Their unanswered tasks go back to the queue.
+        for old in SessionRow::for_device(&mut tx, &device_id).await? {
+            super::reaper::end_session(app, &mut tx, &old, super::reaper::GivenUp::Superseded, now)
+                .await?;
+        }
+    }
+    informed.store(&mut tx, now).await?;
     let response = finish(app, &mut tx, &mut row, &mut state, reply, now, true).await?;
     tx.commit().await?;
     Ok(response)
@@ -448,9 +478,7 @@ async fn continue_session(
     message: Message<'_>,
     now: i64,
 ) -> Result<Response, ServerError> {
-    let mut tx = app.store.begin().await?;
-    let Some(mut row) = SessionRow::get(&mut tx, cookie).await? else {
-        drop(tx);
+    let Some((mut row, task_queued)) = stored_session(app, cookie).await? else {
         app.metrics.rejected(Rejection::BadRequest);
         return Ok(plain(
             StatusCode::BAD_REQUEST,
@@ -468,12 +496,14 @@ async fn continue_session(
                 app.metrics.fault(code.code());
             }
             let reply = state.acs.reply(now as u64)?;
+            let mut tx = app.store.begin().await?;
             let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
             tx.commit().await?;
             return Ok(response);
         }
         Err(e) => return Err(e.into()),
     };
+    let mut tx = app.store.begin().await?;
     let cpe_done = !incoming.iter().any(|i| matches!(i, Incoming::Request(_)));
     for item in incoming {
         match item {
@@ -490,7 +520,7 @@ async fn continue_session(
     // This server's requests go out once the CPE has sent its own (TR-069 3.7.1.3: a POST
     // without requests says the CPE has none left).
     if cpe_done {
-        fill_queue(app, &mut tx, &mut state, &row.id, now).await?;
+        fill_queue(app, &mut tx, &mut state, &row.id, task_queued, now).await?;
     }
     let reply = state.acs.reply(now as u64)?;
     let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
@@ -612,11 +642,14 @@ async fn response_arrived(
 
 /// Queues the device's next task when the session has room for one: one at a time, so a
 /// task queued mid-session (an API call waiting on a connection request) goes out in it.
+/// `task_queued`: whether the device had a task queued when the POST came (read before the
+/// transaction); without one, the queue is not read again.
 async fn fill_queue(
     app: &App,
     tx: &mut Tx,
     state: &mut SessionState,
     session_id: &str,
+    task_queued: bool,
     now: i64,
 ) -> Result<(), ServerError> {
     if state.acs.end().is_some() || state.acs.unsent().next().is_some() || !state.sent.is_empty() {
@@ -632,7 +665,7 @@ async fn fill_queue(
         state.sent.push((id, 0));
         return Ok(());
     }
-    while state.tasks_sent < app.config.limits.max_tasks_per_session {
+    while task_queued && state.tasks_sent < app.config.limits.max_tasks_per_session {
         let Some(task) = Task::next_queued(tx, &state.device_id).await? else {
             return Ok(());
         };
@@ -710,6 +743,7 @@ async fn finish(
             now + i64::try_from(app.config.limits.session_timeout_ms()).unwrap_or(30_000);
         if new {
             row.insert(tx).await?;
+            app.open_sessions.admitted();
         } else if !row.update(tx).await? {
             return Err(ServerError::Other(
                 "the session moved on elsewhere (two POSTs at once)".into(),
@@ -762,10 +796,13 @@ async fn end_stored(
 ) -> Result<(), ServerError> {
     // Ended meanwhile elsewhere (a reaper that found it past its deadline): that end stands,
     // as a stale update does, rather than the session ending twice.
-    if !new && !SessionRow::delete(tx, &row.id).await? {
-        return Err(ServerError::Other(
-            "the session was ended elsewhere meanwhile".into(),
-        ));
+    if !new {
+        if !row.delete(tx).await? {
+            return Err(ServerError::Other(
+                "the session was ended or moved on elsewhere meanwhile".into(),
+            ));
+        }
+        app.open_sessions.ended();
     }
     // Tasks are marked sent, with this session, only as they go out (`fill_queue`, in the
     // same transaction as the state that counts them): a session that sent none has none to
@@ -794,13 +831,26 @@ async fn end_stored(
         "informEvents": state.inform_events,
         "requeued": requeued,
     });
-    Event::add(tx, &state.device_id, now, "session", Some(&row.id), &detail).await?;
+    if !is_routine(state, end) {
+        Event::add(tx, &state.device_id, now, "session", Some(&row.id), &detail).await?;
+    }
     if end.is_completed() {
         info!(device = %state.device_id, session = %row.id, tasks = state.tasks_sent, "session completed");
     } else {
         warn!(device = %state.device_id, session = %row.id, end = outcome, "session failed");
     }
     Ok(())
+}
+
+/// A periodic Inform's session that did nothing else: the bulk of an ACS's sessions (every
+/// device, every period), and nothing the device's log would tell that its row does not
+/// (`lastInform`, `lastInformAt`). Logging them would grow the log by a row per device per
+/// period, and cost each of them a write; every other session's end is logged.
+fn is_routine(state: &SessionState, end: &SessionEnd) -> bool {
+    end.is_completed()
+        && state.tasks_sent == 0
+        && state.tta_event.is_none()
+        && state.inform_events == EventCode::Periodic.as_str()
 }
 
 /// The metric label of a session's end.

@@ -13,6 +13,7 @@ pub mod connreq;
 pub(crate) mod cwmp;
 pub mod metrics;
 pub(crate) mod nbi;
+pub(crate) mod open_sessions;
 pub(crate) mod procedure;
 pub(crate) mod reaper;
 pub mod serve;
@@ -59,6 +60,8 @@ pub struct Shared {
     pub(crate) default_providers: dhcp_tta_options::ProviderList<'static>,
     /// The SDS settings sent when a provider has none that read.
     pub(crate) default_sds: tta_datamodel::SdsServer<'static>,
+    /// How many sessions are open, for the `max_sessions` check.
+    pub(crate) open_sessions: open_sessions::OpenSessions,
 }
 
 /// The state of every handler.
@@ -206,6 +209,7 @@ impl Server {
             http,
             default_providers,
             default_sds,
+            open_sessions: open_sessions::OpenSessions::default(),
             config,
         });
         let (shutdown, stop) = watch::channel(false);

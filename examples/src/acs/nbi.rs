@@ -231,15 +231,18 @@ async fn put_credentials(
     Path(id): Path<String>,
     Json(body): Json<CredentialsBody>,
 ) -> ApiResult {
-    let mut tx = app.store.begin().await?;
-    let mut device = Device::get(&mut tx, &id)
-        .await?
-        .ok_or_else(|| not_found("device"))?;
-    device.password = body.password;
-    device.connection_request_username = body.connection_request_username;
-    device.connection_request_password = body.connection_request_password;
-    device.put(&mut tx).await?;
-    tx.commit().await.map_err(StoreError::from)?;
+    let mut conn = app.store.conn().await?;
+    let found = Device::set_credentials(
+        &mut conn,
+        &id,
+        body.password.as_deref(),
+        body.connection_request_username.as_deref(),
+        body.connection_request_password.as_deref(),
+    )
+    .await?;
+    if !found {
+        return Err(not_found("device"));
+    }
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

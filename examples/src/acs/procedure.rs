@@ -16,13 +16,18 @@ use tta_datamodel::{
 use super::App;
 use super::cwmp::ServerError;
 use super::store::{
-    Device, Event, PackageInfo, Provider, Quirks, Subscriber, Task, TaskStatus, Tx,
+    Conn, Device, Event, PackageInfo, Provider, Quirks, Subscriber, Task, TaskStatus, Tx,
 };
 use super::tasks::{DownloadTarget, TaskSpec};
 
-/// What the Inform decided.
+/// What the Inform decided, and what it changes: [`on_inform`] only reads, so it runs before
+/// the POST takes its turn to write; [`Informed::store`] writes inside the transaction.
 #[derive(Debug)]
 pub(crate) struct Informed {
+    /// The device as the Inform (and the procedure's step) left it.
+    pub(crate) device: Device,
+    /// The device's log entries, in order: kind and detail.
+    pub(crate) log: Vec<(&'static str, Value)>,
     /// The device's model quirks.
     pub(crate) quirks: Quirks,
     /// The TTA event, when the Inform has one.
@@ -43,22 +48,36 @@ fn suffix<'p>(inform: &'p Inform<'_>, name: &str) -> Option<&'p str> {
         .map(|p| p.value.text.as_ref())
 }
 
-/// Stores what the Inform says about the device, logs its events, and runs the TTA
-/// procedure for a TTA event.
+impl Informed {
+    /// Stores the device and its log entries.
+    pub(crate) async fn store(&self, tx: &mut Tx, now: i64) -> Result<(), ServerError> {
+        self.device.put(tx).await?;
+        for (kind, detail) in &self.log {
+            Event::add(tx, &self.device.id, now, kind, None, detail).await?;
+        }
+        Ok(())
+    }
+}
+
+/// What the Inform says about the device (`stored`: as read before it), and the TTA
+/// procedure's step for a TTA event. Reads the quirks and the procedure's policy on
+/// `reads`; writes nothing.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn on_inform(
     app: &App,
-    tx: &mut Tx,
+    reads: &mut Conn,
     uri: &Uri,
     peer: SocketAddr,
     inform: &Inform<'_>,
     device_id: &str,
+    stored: Option<Device>,
     now: i64,
 ) -> Result<Informed, ServerError> {
     let named_root = inform
         .parameter_list
         .iter()
         .find_map(|p| Root::split(&p.name).map(|(root, _)| root));
-    let mut device = match Device::get(tx, device_id).await? {
+    let mut device = match stored {
         Some(d) => d,
         None => Device {
             id: device_id.to_owned(),
@@ -127,30 +146,25 @@ pub(crate) async fn on_inform(
         );
     }
     let codes: Vec<&str> = inform.event.iter().map(|e| e.event_code.as_str()).collect();
-    device.last_inform = json!({ "events": codes, "parameters": parameters });
+    let mut log = Vec::new();
     if inform
         .event
         .iter()
         .any(|e| e.event_code == EventCode::ValueChange)
     {
         // The STB's alarms: the changed parameters ride in the Inform with the forced ones.
-        Event::add(
-            tx,
-            device_id,
-            now,
-            "value_change",
-            None,
-            &json!({ "parameters": parameters }),
-        )
-        .await?;
+        log.push(("value_change", json!({ "parameters": parameters })));
     }
+    device.last_inform = json!({ "events": codes, "parameters": parameters });
     let quirks = Quirks::for_model(
-        tx,
+        reads,
         &format!("{}-{}", device.oui, device.product_class),
         &format!("{}/{}", device.manufacturer, device.model_name),
     )
     .await?;
     let mut informed = Informed {
+        device,
+        log,
         quirks,
         tta_event: tta_datamodel::tta_event(inform),
         answer: Ok(()),
@@ -160,26 +174,20 @@ pub(crate) async fn on_inform(
     if let Some(event) = informed.tta_event {
         match tta_datamodel::check_cwmp_inform(event, inform) {
             Ok(checked) => {
-                tta_step(app, tx, uri, &mut device, &checked, &mut informed, now).await?;
+                tta_step(app, reads, uri, &checked, &mut informed).await?;
             }
             Err(invalid) => {
                 let problems: Vec<String> =
                     invalid.problems().iter().map(ToString::to_string).collect();
                 warn!(device = %device_id, event = event.as_str(), ?problems, "TTA Inform refused");
-                Event::add(
-                    tx,
-                    device_id,
-                    now,
+                informed.log.push((
                     "provisioning",
-                    None,
-                    &json!({ "event": event.as_str(), "refused": problems }),
-                )
-                .await?;
+                    json!({ "event": event.as_str(), "refused": problems }),
+                ));
                 informed.answer = Err(FaultCode::AcsInvalidArguments);
             }
         }
     }
-    device.put(tx).await?;
     Ok(informed)
 }
 
@@ -206,15 +214,14 @@ fn provider_for<'p>(
 
 async fn tta_step(
     app: &App,
-    tx: &mut Tx,
+    reads: &mut Conn,
     uri: &Uri,
-    device: &mut Device,
     checked: &CheckedInform<'_>,
     informed: &mut Informed,
-    now: i64,
 ) -> Result<(), ServerError> {
-    let providers = Provider::list(tx).await?;
-    let subscriber = Subscriber::get(tx, &device.id).await?;
+    let device = &mut informed.device;
+    let providers = Provider::list(reads).await?;
+    let subscriber = Subscriber::get(reads, &device.id).await?;
     let provider = provider_for(&providers, uri.path(), subscriber.as_ref()).cloned();
     let mut policy = StorePolicy {
         app,
@@ -244,33 +251,21 @@ async fn tta_step(
                 TtaEvent::ServiceProvision => device.phase = "provisioned".into(),
             }
             info!(device = %device.id, event = checked.event.as_str(), phase = %device.phase, "TTA procedure step");
-            Event::add(
-                tx,
-                &device.id,
-                now,
-                "provisioning",
-                None,
-                &json!({
-                    "event": checked.event.as_str(),
-                    "phase": device.phase,
-                    "trustAuthorityChecked": decision.ta_checked,
-                    "settings": detail,
-                }),
-            )
-            .await?;
+            let entry = json!({
+                "event": checked.event.as_str(),
+                "phase": device.phase,
+                "trustAuthorityChecked": decision.ta_checked,
+                "settings": detail,
+            });
+            informed.log.push(("provisioning", entry));
             informed.settings = Some(decision.settings.to_cwmp(checked.root, ""));
         }
         Err(refusal) => {
             warn!(device = %device.id, %refusal, "TTA Inform out of order");
-            Event::add(
-                tx,
-                &device.id,
-                now,
+            informed.log.push((
                 "provisioning",
-                None,
-                &json!({ "event": checked.event.as_str(), "refused": refusal.to_string() }),
-            )
-            .await?;
+                json!({ "event": checked.event.as_str(), "refused": refusal.to_string() }),
+            ));
             informed.answer = Err(FaultCode::AcsRequestDenied);
         }
     }

@@ -56,9 +56,10 @@ pub(crate) async fn end_session(
     // Two nodes' reapers, or a reaper and an Inform on another node, can read the same
     // expired session before either commits (PostgreSQL reads without locking): only the
     // one whose delete took the row ends it, so its end is logged and counted once.
-    if !SessionRow::delete(tx, &row.id).await? {
+    if !row.delete(tx).await? {
         return Ok(());
     }
+    app.open_sessions.ended();
     let requeued = Task::requeue_session(tx, &row.id, now).await?;
     app.metrics.session_ended(
         why.metric(),

@@ -10,12 +10,10 @@
 mod catalog;
 mod rows;
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyConnectOptions, AnyPoolOptions};
 use sqlx::{AnyConnection, AnyPool, Row};
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 pub use catalog::*;
 pub use rows::*;
@@ -51,15 +49,14 @@ pub enum StoreError {
     UnsupportedUrl(String),
 }
 
-/// A transaction on the store; on SQLite it also holds this process's turn to write (see
+/// A transaction on the store; on SQLite it holds the one writing connection (see
 /// [`Store::begin`]). It reads as the connection it runs on.
 pub struct Tx {
     inner: sqlx::Transaction<'static, sqlx::Any>,
-    _turn: Option<OwnedSemaphorePermit>,
 }
 
 impl Tx {
-    /// Commits (and gives the turn to write to the next transaction).
+    /// Commits (and hands the writing connection to the next transaction).
     ///
     /// # Errors
     ///
@@ -91,10 +88,11 @@ impl std::ops::DerefMut for Tx {
 /// The server's database.
 #[derive(Debug, Clone)]
 pub struct Store {
+    /// Reads (and, on PostgreSQL, everything).
     pool: AnyPool,
+    /// SQLite's one writing connection, taken in turn (see [`Store::begin`]).
+    writer: Option<AnyPool>,
     backend: Backend,
-    /// SQLite's one writer, taken in turn inside this process (see [`Store::begin`]).
-    write_turn: Arc<Semaphore>,
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -117,45 +115,52 @@ impl Store {
             return Err(StoreError::UnsupportedUrl(url.into()));
         };
         let options: AnyConnectOptions = url.parse()?;
-        let pool = match backend {
-            // SQLite takes one writer at a time: WAL lets readers go on meanwhile, and the busy
-            // timeout makes a second writer wait its turn instead of failing.
+        let (pool, writer) = match backend {
+            // SQLite takes one writer at a time, so writes get a pool of one connection: its
+            // queue is the order writers take turns in, first come first served, and the
+            // connection's page cache stays warm. WAL lets the readers' connections go on
+            // meanwhile; the busy timeout makes another process's writer wait its turn
+            // instead of failing. An embedded database cannot drop a connection, so the
+            // pools do not test one before handing it out (a round trip to its thread).
             Backend::Sqlite => {
-                AnyPoolOptions::new()
-                    .max_connections(8)
-                    .acquire_timeout(Duration::from_secs(30))
-                    .after_connect(|conn, _| {
-                        Box::pin(async move {
-                            for pragma in [
-                                "PRAGMA journal_mode = WAL",
-                                "PRAGMA synchronous = NORMAL",
-                                "PRAGMA busy_timeout = 10000",
-                                "PRAGMA foreign_keys = ON",
-                            ] {
-                                sqlx::query(pragma).execute(&mut *conn).await?;
-                            }
-                            Ok(())
+                let sqlite = |connections: u32| {
+                    AnyPoolOptions::new()
+                        .max_connections(connections)
+                        .acquire_timeout(Duration::from_secs(30))
+                        .test_before_acquire(false)
+                        .after_connect(|conn, _| {
+                            Box::pin(async move {
+                                for pragma in [
+                                    "PRAGMA journal_mode = WAL",
+                                    "PRAGMA synchronous = NORMAL",
+                                    "PRAGMA busy_timeout = 10000",
+                                    "PRAGMA foreign_keys = ON",
+                                ] {
+                                    sqlx::query(pragma).execute(&mut *conn).await?;
+                                }
+                                Ok(())
+                            })
                         })
-                    })
-                    .connect_with(options)
-                    .await?
+                };
+                let writer = sqlite(1).connect_with(options.clone()).await?;
+                // The schema first, so the readers open a database that has it.
+                SQLITE_MIGRATIONS.run(&writer).await?;
+                (sqlite(8).connect_with(options).await?, Some(writer))
             }
             Backend::Postgres => {
-                AnyPoolOptions::new()
+                let pool = AnyPoolOptions::new()
                     .max_connections(32)
                     .acquire_timeout(Duration::from_secs(30))
                     .connect_with(options)
-                    .await?
+                    .await?;
+                POSTGRES_MIGRATIONS.run(&pool).await?;
+                (pool, None)
             }
         };
-        match backend {
-            Backend::Sqlite => SQLITE_MIGRATIONS.run(&pool).await?,
-            Backend::Postgres => POSTGRES_MIGRATIONS.run(&pool).await?,
-        }
         Ok(Self {
             pool,
+            writer,
             backend,
-            write_turn: Arc::new(Semaphore::new(1)),
         })
     }
 
@@ -165,38 +170,21 @@ impl Store {
         self.backend
     }
 
-    /// Starts a transaction. On SQLite it takes the write lock at once (`BEGIN IMMEDIATE`),
-    /// so a transaction that reads then writes never fails on a lock upgrade; and it first
-    /// waits for this process's turn to write, first come first served. SQLite has one
-    /// writer: without the turn, transactions of the same process met on SQLite's lock, whose
-    /// busy handler sleeps (1, 2, 5, 10 ... 100 ms) and polls again, so under load the lock
-    /// sat idle while writers slept (PERFORMANCE.md). The busy timeout still covers other
-    /// processes on the same file.
+    /// Starts a transaction. On SQLite it waits for the one writing connection, first come
+    /// first served, and takes the write lock at once (`BEGIN IMMEDIATE`), so a transaction
+    /// that reads then writes never fails on a lock upgrade. Writers of one process used to
+    /// meet on SQLite's lock instead, whose busy handler sleeps (1, 2, 5, 10 ... 100 ms) and
+    /// polls again: under load the lock sat idle while writers slept (PERFORMANCE.md).
     ///
     /// # Errors
     ///
-    /// The database failed.
+    /// The database failed, or no connection came within 30 s.
     pub async fn begin(&self) -> Result<Tx, StoreError> {
-        Ok(match self.backend {
-            Backend::Sqlite => {
-                // As long as the pool waits for a connection.
-                let turn = tokio::time::timeout(
-                    Duration::from_secs(30),
-                    self.write_turn.clone().acquire_owned(),
-                )
-                .await
-                .map_err(|_| StoreError::Database(sqlx::Error::PoolTimedOut))?
-                .map_err(|_| StoreError::Database(sqlx::Error::PoolClosed))?;
-                Tx {
-                    inner: self.pool.begin_with("BEGIN IMMEDIATE").await?,
-                    _turn: Some(turn),
-                }
-            }
-            Backend::Postgres => Tx {
-                inner: self.pool.begin().await?,
-                _turn: None,
-            },
-        })
+        let inner = match &self.writer {
+            Some(writer) => writer.begin_with("BEGIN IMMEDIATE").await?,
+            None => self.pool.begin().await?,
+        };
+        Ok(Tx { inner })
     }
 
     /// A connection for a read or a single write.
@@ -208,8 +196,11 @@ impl Store {
         Ok(self.pool.acquire().await?)
     }
 
-    /// Closes the pool, waiting for connections in use.
+    /// Closes the pools, waiting for connections in use.
     pub async fn close(&self) {
+        if let Some(writer) = &self.writer {
+            writer.close().await;
+        }
         self.pool.close().await;
     }
 

@@ -110,6 +110,33 @@ impl Device {
         row.as_ref().map(Self::from_row).transpose()
     }
 
+    /// The device `id` and how many sessions it has stored, in one read: what an Inform
+    /// needs before it takes the turn to write (its credentials, and whether a session it
+    /// left open must be ended first).
+    ///
+    /// # Errors
+    ///
+    /// The database failed.
+    pub async fn get_for_inform(
+        conn: &mut Conn,
+        id: &str,
+    ) -> Result<(Option<Self>, i64), StoreError> {
+        let sql = format!(
+            "SELECT {DEVICE_COLUMNS}, \
+             (SELECT COUNT(*) FROM sessions WHERE sessions.device_id = $1) AS open_sessions \
+             FROM devices WHERE id = $1"
+        );
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(&mut *conn)
+            .await?;
+        match row {
+            Some(row) => Ok((Some(Self::from_row(&row)?), row.try_get("open_sessions")?)),
+            // Sessions are stored with their device: none without one.
+            None => Ok((None, 0)),
+        }
+    }
+
     /// The device whose serial number is `serial` (the STB's MAC address in upper-case hex,
     /// as the upgrade protocol's `devId` gives it).
     ///
@@ -125,7 +152,9 @@ impl Device {
         row.as_ref().map(Self::from_row).transpose()
     }
 
-    /// Stores the device, new or changed.
+    /// Stores the device, new or changed. The credentials are written only with a new
+    /// device: afterwards they are the API's ([`Device::set_credentials`]), so an Inform
+    /// that read the device before an API call changed them cannot put the old ones back.
     ///
     /// # Errors
     ///
@@ -143,8 +172,7 @@ impl Device {
              manufacturer = $5, model_name = $6, root = $7, software_version = $8, \
              hardware_version = $9, provider_id = $10, phase = $11, prov_result = $12, \
              record = $13, connection_request_url = $14, \
-             udp_connection_request_address = $15, password = $16, \
-             connection_request_username = $17, connection_request_password = $18, \
+             udp_connection_request_address = $15, \
              ip_address = $19, last_inform_at = $21, last_inform = $22, parameters = $23",
         )
         .bind(&self.id)
@@ -173,6 +201,31 @@ impl Device {
         .execute(&mut *conn)
         .await?;
         Ok(())
+    }
+
+    /// Sets the device's credentials; whether the device exists.
+    ///
+    /// # Errors
+    ///
+    /// The database failed.
+    pub async fn set_credentials(
+        conn: &mut Conn,
+        id: &str,
+        password: Option<&str>,
+        connection_request_username: Option<&str>,
+        connection_request_password: Option<&str>,
+    ) -> Result<bool, StoreError> {
+        let done = sqlx::query(
+            "UPDATE devices SET password = $2, connection_request_username = $3, \
+             connection_request_password = $4 WHERE id = $1",
+        )
+        .bind(id)
+        .bind(password)
+        .bind(connection_request_username)
+        .bind(connection_request_password)
+        .execute(&mut *conn)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     /// The devices matching `filter`, by ID.
@@ -594,20 +647,33 @@ impl SessionRow {
         })
     }
 
-    /// The session `id`.
+    /// The session `id`, and whether its device has a task queued: what a POST reads
+    /// before it takes the turn to write, so a session with no task to send looks for none
+    /// inside its transaction.
     ///
     /// # Errors
     ///
     /// The database failed.
-    pub async fn get(conn: &mut Conn, id: &str) -> Result<Option<Self>, StoreError> {
+    pub async fn get_with_queue(
+        conn: &mut Conn,
+        id: &str,
+    ) -> Result<Option<(Self, bool)>, StoreError> {
         let row = sqlx::query(
-            "SELECT id, device_id, state, version, started_at, deadline FROM sessions \
-             WHERE id = $1",
+            "SELECT id, device_id, state, version, started_at, deadline, \
+             (SELECT COUNT(*) FROM tasks WHERE tasks.device_id = sessions.device_id \
+              AND tasks.status = 'queued') AS queued \
+             FROM sessions WHERE id = $1",
         )
         .bind(id)
         .fetch_optional(&mut *conn)
         .await?;
-        row.as_ref().map(Self::from_row).transpose()
+        match row {
+            Some(row) => {
+                let queued: i64 = row.try_get("queued")?;
+                Ok(Some((Self::from_row(&row)?, queued > 0)))
+            }
+            None => Ok(None),
+        }
     }
 
     /// Stores a new session.
@@ -652,15 +718,16 @@ impl SessionRow {
         Ok(done.rows_affected() == 1)
     }
 
-    /// Forgets a session; whether it was still stored (another node may have ended it since
-    /// it was read).
+    /// Forgets a session if nobody moved it on since it was read (`version`); whether it
+    /// did (another POST, node or reaper may have ended or moved it meanwhile).
     ///
     /// # Errors
     ///
     /// The database failed.
-    pub async fn delete(conn: &mut Conn, id: &str) -> Result<bool, StoreError> {
-        let done = sqlx::query("DELETE FROM sessions WHERE id = $1")
-            .bind(id)
+    pub async fn delete(&self, conn: &mut Conn) -> Result<bool, StoreError> {
+        let done = sqlx::query("DELETE FROM sessions WHERE id = $1 AND version = $2")
+            .bind(&self.id)
+            .bind(self.version)
             .execute(&mut *conn)
             .await?;
         Ok(done.rows_affected() == 1)
