@@ -712,9 +712,11 @@ async fn idle_connections_are_closed() {
     acs.server.shutdown().await;
 }
 
-/// Many devices at once, each with a task: every session completes, no 5xx.
+/// Many devices at once, each with a task, through a cap of 4 POSTs worked on at once
+/// (`limits.max_posts_in_flight`): every session completes, the POSTs past the cap waiting
+/// their turn, and none gets a 5xx.
 async fn many_devices(db: Db) {
-    let Some(acs) = support::start(db, |_| {}).await else {
+    let Some(acs) = support::start(db, |c| c.limits.max_posts_in_flight = 4).await else {
         return;
     };
     let acs = Arc::new(acs);

@@ -112,6 +112,11 @@ pub struct LimitsConfig {
     pub max_tasks_per_session: u32,
     /// How long a `?connection_request` API call waits for its task, in seconds.
     pub connection_request_wait_secs: u64,
+    /// CWMP POSTs worked on at once; the rest wait their turn with their body read and
+    /// nothing else begun. The store takes one writer at a time, so more at once would not
+    /// go faster: they would only hold their parsed messages and reads meanwhile, which in a
+    /// boot storm of 10,000 STBs was most of the server's memory (PERFORMANCE.md).
+    pub max_posts_in_flight: u32,
 }
 
 impl Default for LimitsConfig {
@@ -125,6 +130,7 @@ impl Default for LimitsConfig {
             tls_handshake_timeout_secs: 10,
             max_tasks_per_session: 64,
             connection_request_wait_secs: 30,
+            max_posts_in_flight: 64,
         }
     }
 }
@@ -285,6 +291,11 @@ impl Config {
                 self.nbi_listen
             )));
         }
+        if self.limits.max_posts_in_flight == 0 {
+            return Err(ConfigError::Invalid(
+                "limits.max_posts_in_flight of 0 would serve no CWMP POST".into(),
+            ));
+        }
         if self.limits.max_body_bytes < 1024 {
             return Err(ConfigError::Invalid(
                 "limits.max_body_bytes below 1024 cannot hold an Inform".into(),
@@ -327,5 +338,13 @@ mod tests {
         assert!(c.validate().is_err());
         c.nbi.token = Some("t".into());
         c.validate().unwrap();
+    }
+
+    #[test]
+    fn no_post_in_flight_is_refused() {
+        let mut c = Config::default();
+        c.limits.max_posts_in_flight = 0;
+        let e = c.validate().unwrap_err();
+        assert!(e.to_string().contains("max_posts_in_flight"), "{e}");
     }
 }

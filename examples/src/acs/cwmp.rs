@@ -106,11 +106,24 @@ pub(crate) async fn post(
 ) -> Response {
     let started = Instant::now();
     let peer = conn_info.peer;
+    // The semaphore is never closed; were it, the POST would go on unbounded rather than
+    // fail.
+    let _in_flight = app.posts_in_flight.acquire().await.ok();
     let cookie = session_cookie(&headers);
     let span = info_span!("cwmp", peer = %peer, session = tracing::field::Empty, device = tracing::field::Empty);
-    let result = handle(&app, conn_info, &uri, &headers, cookie.as_deref(), &body)
-        .instrument(span)
-        .await;
+    // Boxed, so a POST waiting for its turn above holds this small future only: the work's
+    // own (every await of a session's store calls, laid out inline) is tens of kilobytes,
+    // and a boot storm has thousands of POSTs waiting.
+    let result = Box::pin(handle(
+        &app,
+        conn_info,
+        &uri,
+        &headers,
+        cookie.as_deref(),
+        &body,
+    ))
+    .instrument(span)
+    .await;
     let response = match result {
         Ok(r) => r,
         Err(e) => {

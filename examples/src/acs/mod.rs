@@ -62,6 +62,8 @@ pub struct Shared {
     pub(crate) default_sds: tta_datamodel::SdsServer<'static>,
     /// How many sessions are open, for the `max_sessions` check.
     pub(crate) open_sessions: open_sessions::OpenSessions,
+    /// The CWMP POSTs that may be worked on at once (`limits.max_posts_in_flight`).
+    pub(crate) posts_in_flight: tokio::sync::Semaphore,
 }
 
 /// The state of every handler.
@@ -210,6 +212,9 @@ impl Server {
             default_providers,
             default_sds,
             open_sessions: open_sessions::OpenSessions::default(),
+            posts_in_flight: tokio::sync::Semaphore::new(
+                usize::try_from(config.limits.max_posts_in_flight).unwrap_or(usize::MAX),
+            ),
             config,
         });
         let (shutdown, stop) = watch::channel(false);
