@@ -26,7 +26,9 @@ use super::App;
 use super::auth::{AuthFailure, Credentials};
 use super::metrics::{self, Rejection};
 use super::procedure;
-use super::store::{Conn, Device, Event, Quirks, SessionRow, StoreError, Task, TaskStatus, Tx};
+use super::store::{
+    Conn, Device, Event, LazyTx, Quirks, SessionRow, StoreError, Task, TaskStatus, Tx,
+};
 use super::tasks::{self, TaskSpec};
 
 /// The cookie naming a session.
@@ -516,16 +518,16 @@ async fn continue_session(
         }
         Err(e) => return Err(e.into()),
     };
-    let mut tx = app.store.begin().await?;
+    let mut tx = LazyTx::new(&app.store);
     let cpe_done = !incoming.iter().any(|i| matches!(i, Incoming::Request(_)));
     for item in incoming {
         match item {
             Incoming::Request(env) => {
-                let answer = cpe_request(app, &mut tx, &state, &env.body, now).await?;
+                let answer = cpe_request(app, tx.get().await?, &state, &env.body, now).await?;
                 state.acs.respond(answer)?;
             }
             Incoming::Response { response, .. } => {
-                response_arrived(app, &mut tx, &mut state, &row.id, &response, now).await?;
+                response_arrived(app, tx.get().await?, &mut state, &row.id, &response, now).await?;
             }
             _ => {}
         }
@@ -536,9 +538,39 @@ async fn continue_session(
         fill_queue(app, &mut tx, &mut state, &row.id, task_queued, now).await?;
     }
     let reply = state.acs.reply(now as u64)?;
-    let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
-    tx.commit().await?;
+    let response = match tx.begun() {
+        Some(mut tx) => {
+            let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
+            tx.commit().await?;
+            response
+        }
+        // Nothing written yet, and the session's row is all there is to write (the empty
+        // POST that ends a routine periodic session, most POSTs of all): one statement.
+        None if writes_one_row(&state, &reply) => {
+            let mut conn = app.store.single_write().await?;
+            finish(app, &mut conn, &mut row, &mut state, reply, now, false).await?
+        }
+        None => {
+            let mut tx = app.store.begin().await?;
+            let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
+            tx.commit().await?;
+            response
+        }
+    };
     Ok(response)
+}
+
+/// Whether [`finish`] writes just the session's row: its new state, or, for a session that
+/// ends, its delete when it has no task to put back and no end to log.
+fn writes_one_row(state: &SessionState, reply: &cwmp_codec::AcsReply) -> bool {
+    // `finish` takes an empty reply that does not end the session as its end (TR-069
+    // 3.7.1.4), completed.
+    let ends = reply.end || reply.message.is_empty();
+    if !ends {
+        return true;
+    }
+    let end = state.acs.end().cloned().unwrap_or(SessionEnd::Completed);
+    state.tasks_sent == 0 && is_routine(state, &end)
 }
 
 /// Answers a request of the CPE.
@@ -659,7 +691,7 @@ async fn response_arrived(
 /// transaction); without one, the queue is not read again.
 async fn fill_queue(
     app: &App,
-    tx: &mut Tx,
+    tx: &mut LazyTx,
     state: &mut SessionState,
     session_id: &str,
     task_queued: bool,
@@ -679,6 +711,7 @@ async fn fill_queue(
         return Ok(());
     }
     while task_queued && state.tasks_sent < app.config.limits.max_tasks_per_session {
+        let tx = tx.get().await?;
         let Some(task) = Task::next_queued(tx, &state.device_id).await? else {
             return Ok(());
         };
@@ -731,7 +764,7 @@ async fn fill_queue(
 /// Writes the reply, stores the session (or its end), and builds the HTTP response.
 async fn finish(
     app: &App,
-    tx: &mut Tx,
+    tx: &mut Conn,
     row: &mut SessionRow,
     state: &mut SessionState,
     reply: cwmp_codec::AcsReply,
@@ -800,7 +833,7 @@ fn write_reply(message: &Message<'_>, quirks: &Quirks) -> Vec<u8> {
 
 async fn end_stored(
     app: &App,
-    tx: &mut Tx,
+    tx: &mut Conn,
     row: &SessionRow,
     state: &SessionState,
     end: &SessionEnd,

@@ -127,6 +127,11 @@ async fn plain_session(acs: &TestAcs) {
         .session(cpe.inform(&["2 PERIODIC"], &[]), vec![], answer)
         .await;
     assert!(seen.is_empty());
+    // That session is over in the store too (its end was written without a transaction):
+    // its cookie names nothing now.
+    assert!(cpe.cookie.is_some());
+    let reply = cpe.post(&Message::default()).await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST);
     let device = acs.device(&id).await;
     let sessions: Vec<_> = device["events"]
         .as_array()

@@ -85,6 +85,44 @@ impl std::ops::DerefMut for Tx {
     }
 }
 
+/// A transaction begun at its first use ([`LazyTx::get`]): a POST finds out only as it goes
+/// whether it writes more than its session's row.
+#[derive(Debug)]
+pub struct LazyTx {
+    store: Store,
+    tx: Option<Tx>,
+}
+
+impl LazyTx {
+    /// None begun yet.
+    #[must_use]
+    pub fn new(store: &Store) -> Self {
+        Self {
+            store: store.clone(),
+            tx: None,
+        }
+    }
+
+    /// The transaction, begun now if it was not.
+    ///
+    /// # Errors
+    ///
+    /// The database failed.
+    pub async fn get(&mut self) -> Result<&mut Tx, StoreError> {
+        let tx = match self.tx.take() {
+            Some(tx) => tx,
+            None => self.store.begin().await?,
+        };
+        Ok(self.tx.insert(tx))
+    }
+
+    /// The transaction, if one was begun.
+    #[must_use]
+    pub fn begun(self) -> Option<Tx> {
+        self.tx
+    }
+}
+
 /// The server's database.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -185,6 +223,18 @@ impl Store {
             None => self.pool.begin().await?,
         };
         Ok(Tx { inner })
+    }
+
+    /// A connection for one write on its own, outside a transaction: a single statement is
+    /// atomic by itself, and a transaction's `BEGIN` and `COMMIT` would be two more round
+    /// trips to the database. On SQLite it is the writing connection, taken in turn as
+    /// [`Store::begin`] takes it.
+    ///
+    /// # Errors
+    ///
+    /// The database failed, or no connection came within 30 s.
+    pub async fn single_write(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
+        Ok(self.writer.as_ref().unwrap_or(&self.pool).acquire().await?)
     }
 
     /// A connection for a read or a single write.
