@@ -90,7 +90,8 @@ pub struct LoadOptions {
     pub nodes: u32,
     /// The database URL of started servers (default: SQLite in a temporary directory).
     pub database: Option<String>,
-    /// Extra TOML appended to the started servers' configuration.
+    /// Extra TOML merged over the started servers' configuration (its keys win, table by
+    /// table).
     pub server_config: Option<String>,
     /// The TR-069 retry schedule's minimum wait of the simulated STBs, in seconds.
     pub retry_min_wait: u32,
@@ -100,6 +101,29 @@ pub struct LoadOptions {
     pub request_timeout: Duration,
     /// Keep the temporary directory (the servers' logs and database).
     pub keep_data: bool,
+}
+
+/// `extra` over `base`, both TOML: a table in both is merged key by key, anything else in
+/// `extra` replaces what `base` has.
+fn merged_config(base: &str, extra: &str) -> Result<String, LoadError> {
+    fn merge(base: &mut toml::Table, extra: toml::Table) {
+        for (key, value) in extra {
+            match (base.get_mut(&key), value) {
+                (Some(toml::Value::Table(b)), toml::Value::Table(e)) => merge(b, e),
+                (_, value) => {
+                    base.insert(key, value);
+                }
+            }
+        }
+    }
+    let mut table: toml::Table = base
+        .parse()
+        .map_err(|e| LoadError::Server(format!("the generated configuration: {e}")))?;
+    let extra: toml::Table = extra
+        .parse()
+        .map_err(|e| LoadError::Usage(format!("--server-config: {e}")))?;
+    merge(&mut table, extra);
+    toml::to_string(&table).map_err(|e| LoadError::Server(format!("configuration: {e}")))
 }
 
 /// A run that could not be made.
@@ -188,9 +212,7 @@ impl Servers {
                 max = u64::from(options.count).max(20_000) + 1000,
             );
             if let Some(extra) = &options.server_config {
-                config.push('\n');
-                config.push_str(extra);
-                config.push('\n');
+                config = merged_config(&config, extra)?;
             }
             let config_file = node_dir.join("tta-acs.toml");
             std::fs::write(&config_file, config)?;
@@ -1035,4 +1057,21 @@ pub fn human_line(report: &Value) -> String {
         report["load_average_after"].as_str().unwrap_or("")
     ));
     line
+}
+
+#[cfg(test)]
+mod tests {
+    use super::merged_config;
+
+    #[test]
+    fn the_extra_configuration_wins_key_by_key() {
+        let base = "no_auth = true\n[limits]\nmax_sessions = 5\nidle_timeout_secs = 300\n";
+        let merged = merged_config(base, "[limits]\nmax_connections = 4000\n").unwrap();
+        let table: toml::Table = merged.parse().unwrap();
+        let limits = table["limits"].as_table().unwrap();
+        assert_eq!(limits["max_connections"].as_integer(), Some(4000));
+        assert_eq!(limits["max_sessions"].as_integer(), Some(5));
+        assert_eq!(table["no_auth"].as_bool(), Some(true));
+        assert!(merged_config(base, "[limits").is_err());
+    }
 }

@@ -682,6 +682,57 @@ async fn eof_within(stream: &mut tokio::net::TcpStream, within: Duration) -> Dur
     }
 }
 
+/// `limits.max_connections`: past it a new connection is answered `503` with `Retry-After`
+/// and closed; the connections already open are served, and a place freed is taken again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_past_the_cap_are_told_to_retry() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let acs = support::start(Db::Sqlite, |c| c.limits.max_connections = 2)
+        .await
+        .unwrap();
+    let addr = acs.server.cwmp_addr().unwrap();
+    async fn get(stream: &mut tokio::net::TcpStream) -> String {
+        stream
+            .write_all(b"GET / HTTP/1.1\r\nHost: acs\r\n\r\n")
+            .await
+            .unwrap();
+        let mut head = Vec::new();
+        let mut buf = [0u8; 1024];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            let n = tokio::time::timeout(Duration::from_secs(3), stream.read(&mut buf))
+                .await
+                .unwrap()
+                .unwrap();
+            assert!(n > 0, "closed before the answer");
+            head.extend_from_slice(&buf[..n]);
+        }
+        String::from_utf8_lossy(&head).to_lowercase()
+    }
+    let mut one = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let mut two = tokio::net::TcpStream::connect(addr).await.unwrap();
+    assert!(get(&mut one).await.starts_with("http/1.1 200"));
+    assert!(get(&mut two).await.starts_with("http/1.1 200"));
+    let mut third = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = get(&mut third).await;
+    assert!(head.starts_with("http/1.1 503"), "{head}");
+    assert!(head.contains("retry-after: 30"), "{head}");
+    eof_within(&mut third, Duration::from_secs(3)).await;
+    // The two open connections are still served; closing one frees its place.
+    assert!(get(&mut one).await.starts_with("http/1.1 200"));
+    drop(two);
+    let mut fourth = None;
+    for _ in 0..50 {
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        if get(&mut stream).await.starts_with("http/1.1 200") {
+            fourth = Some(stream);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(fourth.is_some(), "the freed place was not taken again");
+    acs.server.shutdown().await;
+}
+
 /// `limits.idle_timeout_secs`: a connection that sends nothing, and a keep-alive connection
 /// idle after a request, are closed.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -117,6 +117,10 @@ pub struct LimitsConfig {
     /// go faster: they would only hold their parsed messages and reads meanwhile, which in a
     /// boot storm of 10,000 STBs was most of the server's memory (PERFORMANCE.md).
     pub max_posts_in_flight: u32,
+    /// Connections the CWMP listeners (HTTP and HTTPS together) hold open at once; past it
+    /// a new connection gets `503` with `Retry-After` and is closed. Each costs about 15 KB
+    /// idle and 30 KB mid-request (PERFORMANCE.md), so this bounds the memory of a storm.
+    pub max_connections: u32,
 }
 
 impl Default for LimitsConfig {
@@ -131,6 +135,7 @@ impl Default for LimitsConfig {
             max_tasks_per_session: 64,
             connection_request_wait_secs: 30,
             max_posts_in_flight: 64,
+            max_connections: 16_384,
         }
     }
 }
@@ -291,6 +296,11 @@ impl Config {
                 self.nbi_listen
             )));
         }
+        if self.limits.max_connections == 0 {
+            return Err(ConfigError::Invalid(
+                "limits.max_connections of 0 would serve no CPE".into(),
+            ));
+        }
         if self.limits.max_posts_in_flight == 0 {
             return Err(ConfigError::Invalid(
                 "limits.max_posts_in_flight of 0 would serve no CWMP POST".into(),
@@ -341,10 +351,14 @@ mod tests {
     }
 
     #[test]
-    fn no_post_in_flight_is_refused() {
+    fn a_cap_of_zero_is_refused() {
         let mut c = Config::default();
         c.limits.max_posts_in_flight = 0;
         let e = c.validate().unwrap_err();
         assert!(e.to_string().contains("max_posts_in_flight"), "{e}");
+        let mut c = Config::default();
+        c.limits.max_connections = 0;
+        let e = c.validate().unwrap_err();
+        assert!(e.to_string().contains("max_connections"), "{e}");
     }
 }

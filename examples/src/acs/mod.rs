@@ -222,6 +222,16 @@ impl Server {
             idle_timeout: app.config.limits.idle_timeout(),
             handshake_timeout: Duration::from_secs(app.config.limits.tls_handshake_timeout_secs),
             drain_timeout: Duration::from_secs(30),
+            connections: None,
+            retry_after_secs: app.config.limits.retry_after_secs,
+        };
+        // The CWMP listeners (HTTP and HTTPS) share one cap on open connections; the API's
+        // has none.
+        let device_options = serve::ListenerOptions {
+            connections: Some(Arc::new(tokio::sync::Semaphore::new(
+                usize::try_from(app.config.limits.max_connections).unwrap_or(usize::MAX),
+            ))),
+            ..options.clone()
         };
         let mut tasks = JoinSet::new();
         let device_router = device_router(app.clone());
@@ -231,7 +241,7 @@ impl Server {
                 listener,
                 None,
                 device_router.clone(),
-                options.clone(),
+                device_options.clone(),
                 stop.clone(),
             ));
         }
@@ -241,7 +251,7 @@ impl Server {
                 listener,
                 Some(material.server_config()),
                 device_router,
-                options.clone(),
+                device_options,
                 stop.clone(),
             ));
         }
@@ -253,7 +263,17 @@ impl Server {
             options,
             stop.clone(),
         ));
-        tasks.spawn(reaper::run(app.clone(), Duration::from_secs(1), stop));
+        tasks.spawn(reaper::run(
+            app.clone(),
+            Duration::from_secs(1),
+            stop.clone(),
+        ));
+        let store = app.store.clone();
+        tasks.spawn(async move {
+            store
+                .run_checkpoints(Duration::from_millis(250), stop)
+                .await;
+        });
         info!(public_url = %app.public_url, "tta-acs started");
         Ok(Self {
             certificate_pem: material.certificate_pem().to_owned(),

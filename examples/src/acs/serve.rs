@@ -38,6 +38,30 @@ pub struct ListenerOptions {
     pub handshake_timeout: Duration,
     /// In-flight connections get this long to finish at shutdown.
     pub drain_timeout: Duration,
+    /// The connections that may be open at once, shared by the listeners that take it
+    /// (`None`: no cap). Past it, a connection gets one `503 Service Unavailable` with
+    /// `Retry-After: retry_after_secs` and is closed, as a CPE expects of a busy ACS: each
+    /// open connection costs memory, so this is the server's memory bound in a boot storm.
+    pub connections: Option<Arc<tokio::sync::Semaphore>>,
+    /// The `Retry-After` of that 503, in seconds.
+    pub retry_after_secs: u64,
+}
+
+/// What a connection past the cap is answered.
+fn busy_router(retry_after_secs: u64) -> Router {
+    Router::new().fallback(move || async move {
+        (
+            axum::http::StatusCode::SERVICE_UNAVAILABLE,
+            [
+                (
+                    axum::http::header::RETRY_AFTER,
+                    retry_after_secs.to_string(),
+                ),
+                (axum::http::header::CONNECTION, "close".to_owned()),
+            ],
+            "too many connections: retry later\n",
+        )
+    })
 }
 
 /// Serves `router` on `listener` until `shutdown` turns true, then lets the connections in
@@ -51,6 +75,7 @@ pub async fn serve(
 ) {
     let acceptor = tls.map(TlsAcceptor::from);
     let graceful = GracefulShutdown::new();
+    let busy = busy_router(options.retry_after_secs);
     loop {
         let accepted = tokio::select! {
             accepted = listener.accept() => accepted,
@@ -68,6 +93,16 @@ pub async fn serve(
         // A response split over two writes, with Nagle on, waits for the client's delayed
         // ACK: about 40 ms a round trip.
         let _ = stream.set_nodelay(true);
+        let (slot, router) = match &options.connections {
+            Some(slots) => match slots.clone().try_acquire_owned() {
+                Ok(slot) => (Some(slot), &router),
+                Err(_) => {
+                    debug!(%peer, "too many connections: answered 503");
+                    (None, &busy)
+                }
+            },
+            None => (None, &router),
+        };
         let info = ConnInfo {
             peer,
             tls: acceptor.is_some(),
@@ -91,6 +126,8 @@ pub async fn serve(
         let acceptor = acceptor.clone();
         let handshake_timeout = options.handshake_timeout;
         tokio::spawn(async move {
+            // The connection's place under the cap, given back when it closes.
+            let _slot = slot;
             let result = match acceptor {
                 Some(acceptor) => {
                     match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {

@@ -173,6 +173,9 @@ impl Store {
                                     "PRAGMA synchronous = NORMAL",
                                     "PRAGMA busy_timeout = 10000",
                                     "PRAGMA foreign_keys = ON",
+                                    // Checkpoints run beside the writer (`run_checkpoints`);
+                                    // this is the backstop should they fall behind.
+                                    "PRAGMA wal_autocheckpoint = 16384",
                                 ] {
                                     sqlx::query(pragma).execute(&mut *conn).await?;
                                 }
@@ -244,6 +247,41 @@ impl Store {
     /// The database failed.
     pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<sqlx::Any>, StoreError> {
         Ok(self.pool.acquire().await?)
+    }
+
+    /// Copies SQLite's write-ahead log into the database every `every` until `shutdown`, on
+    /// a reading connection, so the writer does not. SQLite's own checkpoint runs in the
+    /// commit that fills the log past its mark (1,000 pages by default): under load that was
+    /// dozens of times a second, each copying the same hot pages again and syncing twice,
+    /// inside the writer's turn (PERFORMANCE.md). A passive checkpoint beside it copies each
+    /// page changed since the last one once and never waits for the writer. PostgreSQL does
+    /// its own.
+    pub async fn run_checkpoints(
+        &self,
+        every: Duration,
+        mut shutdown: tokio::sync::watch::Receiver<bool>,
+    ) {
+        if self.writer.is_none() {
+            return;
+        }
+        let mut interval = tokio::time::interval(every);
+        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            tokio::select! {
+                _ = interval.tick() => {}
+                _ = shutdown.wait_for(|stop| *stop) => return,
+            }
+            let done = match self.pool.acquire().await {
+                Ok(mut conn) => sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                    .execute(&mut *conn)
+                    .await
+                    .map(drop),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = done {
+                tracing::warn!(error = %e, "WAL checkpoint failed");
+            }
+        }
     }
 
     /// Closes the pools, waiting for connections in use.
