@@ -519,6 +519,50 @@ async fn connection_request_listener() -> (String, tokio::sync::mpsc::Receiver<(
     (url, pokes)
 }
 
+/// A `?connection_request` API call waiting for a device that never comes does not hold the
+/// server's shutdown: it is answered 202 (the task still queued) as the server stops.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_waiting_connection_request_does_not_hold_the_shutdown() {
+    let acs = support::start(Db::Sqlite, |_| {}).await.unwrap();
+    let (cr_url, mut pokes) = connection_request_listener().await;
+    let executions = Executions::default();
+    let mut cpe = Cpe::new(acs.http.clone(), acs.cwmp_url(), "STOPWAIT");
+    whole_session(&mut cpe, 1, &cr_url, &executions).await;
+    let url = acs.api(&format!(
+        "/devices/{}/tasks?connection_request&timeout=60",
+        support::percent(&cpe.device_id())
+    ));
+    let call = {
+        let http = acs.http.clone();
+        tokio::spawn(async move {
+            let r = http
+                .post(url)
+                .json(&json!({"name": "getParameterValues", "parameterNames": ["Device.X_TTA_Test.P0"]}))
+                .send()
+                .await
+                .unwrap();
+            (r.status(), r.json::<Json>().await.unwrap())
+        })
+    };
+    // The device is asked, and never opens the session.
+    tokio::time::timeout(Duration::from_secs(10), pokes.recv())
+        .await
+        .expect("no connection request")
+        .unwrap();
+    let started = Instant::now();
+    tokio::time::timeout(Duration::from_secs(10), acs.server.shutdown())
+        .await
+        .expect("the shutdown waited for the API call");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
+    let (status, body) = call.await.unwrap();
+    assert_eq!(status, StatusCode::ACCEPTED, "{body}");
+    assert_eq!(body["status"], "queued", "{body}");
+}
+
 /// Two processes on one PostgreSQL database: a device's POSTs alternate between them, a task
 /// queued on one runs when the device talks to the other, and a connection request waiting
 /// on one sees the result the other stored.

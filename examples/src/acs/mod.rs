@@ -64,6 +64,9 @@ pub struct Shared {
     pub(crate) open_sessions: open_sessions::OpenSessions,
     /// The CWMP POSTs that may be worked on at once (`limits.max_posts_in_flight`).
     pub(crate) posts_in_flight: tokio::sync::Semaphore,
+    /// Turns true when the server is stopping: what a handler that waits (an API call on a
+    /// connection request) stops waiting for.
+    pub(crate) stopping: watch::Receiver<bool>,
 }
 
 /// The state of every handler.
@@ -203,6 +206,7 @@ impl Server {
             config.auth.realm.clone(),
             config.auth.nonce_lifetime_secs,
         );
+        let (shutdown, stop) = watch::channel(false);
         let app: App = Arc::new(Shared {
             store,
             authority,
@@ -215,9 +219,9 @@ impl Server {
             posts_in_flight: tokio::sync::Semaphore::new(
                 usize::try_from(config.limits.max_posts_in_flight).unwrap_or(usize::MAX),
             ),
+            stopping: stop.clone(),
             config,
         });
-        let (shutdown, stop) = watch::channel(false);
         let options = serve::ListenerOptions {
             idle_timeout: app.config.limits.idle_timeout(),
             handshake_timeout: Duration::from_secs(app.config.limits.tls_handshake_timeout_secs),

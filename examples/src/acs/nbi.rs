@@ -297,6 +297,7 @@ async fn post_task(
             .min(600),
     );
     let deadline = tokio::time::Instant::now() + wait;
+    let mut stopping = app.stopping.clone();
     // The task runs in a session on whichever node the device reaches: poll the store.
     loop {
         let mut conn = app.store.conn().await?;
@@ -306,10 +307,15 @@ async fn post_task(
             return Ok((StatusCode::OK, Json(shown(task))).into_response());
         }
         drop(conn);
-        if tokio::time::Instant::now() >= deadline {
+        if tokio::time::Instant::now() >= deadline || *stopping.borrow() {
             return task_response(&app, task_id, StatusCode::ACCEPTED).await;
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
+        // A server stopping answers at once (202, the task still queued) rather than hold
+        // its drain for the rest of the wait.
+        tokio::select! {
+            () = tokio::time::sleep(Duration::from_millis(50)) => {}
+            _ = stopping.changed() => {}
+        }
     }
 }
 
