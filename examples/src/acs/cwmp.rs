@@ -27,7 +27,7 @@ use super::auth::{AuthFailure, Credentials};
 use super::metrics::{self, Rejection};
 use super::procedure;
 use super::store::{
-    Conn, Device, Event, LazyTx, Quirks, SessionRow, StoreError, Task, TaskStatus, Tx,
+    Conn, Device, Event, LazyTx, Quirks, SessionRow, StoreError, Task, TaskStatus, Tx, Write,
 };
 use super::tasks::{self, TaskSpec};
 
@@ -223,7 +223,16 @@ async fn unparsable(
     }
     let reply = state.acs.reply(now as u64)?;
     let mut tx = app.store.begin().await?;
-    let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
+    let response = finish(
+        app,
+        &mut Sink::Now(&mut tx),
+        &mut row,
+        &mut state,
+        reply,
+        now,
+        false,
+    )
+    .await?;
     tx.commit().await?;
     Ok(response)
 }
@@ -458,19 +467,67 @@ async fn new_session(
     app.metrics.session_started();
     info!(device = %device_id, session = %session_id, events = %informed.events, "session started");
     let reply = state.acs.reply(now as u64)?;
-    let mut tx = app.store.begin().await?;
-    if open_sessions > 0 {
-        // Sessions this device left open are over: a CPE sends an Inform only to start
-        // anew. Their unanswered tasks go back to the queue.
-        for old in SessionRow::for_device(&mut tx, &device_id).await? {
-            super::reaper::end_session(app, &mut tx, &old, super::reaper::GivenUp::Superseded, now)
-                .await?;
+    if open_sessions == 0 {
+        // Most Informs: the device, its log entries and the new session are plain writes,
+        // committed with other POSTs' in one transaction.
+        let mut sink = Sink::Batch(informed.writes(now));
+        let response = finish(app, &mut sink, &mut row, &mut state, reply, now, true).await?;
+        if let Sink::Batch(writes) = sink {
+            app.store.write_batched(writes).await?;
         }
+        return Ok(response);
+    }
+    // Sessions this device left open are over: a CPE sends an Inform only to start anew.
+    // Their unanswered tasks go back to the queue, in the Inform's own transaction.
+    let mut tx = app.store.begin().await?;
+    for old in SessionRow::for_device(&mut tx, &device_id).await? {
+        super::reaper::end_session(app, &mut tx, &old, super::reaper::GivenUp::Superseded, now)
+            .await?;
     }
     informed.store(&mut tx, now).await?;
-    let response = finish(app, &mut tx, &mut row, &mut state, reply, now, true).await?;
+    let response = finish(
+        app,
+        &mut Sink::Now(&mut tx),
+        &mut row,
+        &mut state,
+        reply,
+        now,
+        true,
+    )
+    .await?;
     tx.commit().await?;
     Ok(response)
+}
+
+/// Where a POST's writes go: a connection that runs them now (a transaction, or one write
+/// on its own), or a batch committed with other POSTs' ([`super::store::Store::write_batched`]).
+enum Sink<'c> {
+    Now(&'c mut Conn),
+    Batch(Vec<Write>),
+}
+
+impl Sink<'_> {
+    async fn write(&mut self, write: Write) -> Result<(), ServerError> {
+        match self {
+            Self::Now(conn) => {
+                write.execute(&mut **conn).await?;
+            }
+            Self::Batch(writes) => writes.push(write),
+        }
+        Ok(())
+    }
+
+    /// The connection, for a write whose outcome decides what comes next (a guarded update
+    /// or delete). A batch has none: it takes only a new session's first POST, which makes
+    /// no such write.
+    fn conn(&mut self) -> Result<&mut Conn, ServerError> {
+        match self {
+            Self::Now(conn) => Ok(conn),
+            Self::Batch(_) => Err(ServerError::Other(
+                "a write that must be seen to take effect cannot wait for a batch".into(),
+            )),
+        }
+    }
 }
 
 impl SessionState {
@@ -512,7 +569,16 @@ async fn continue_session(
             }
             let reply = state.acs.reply(now as u64)?;
             let mut tx = app.store.begin().await?;
-            let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
+            let response = finish(
+                app,
+                &mut Sink::Now(&mut tx),
+                &mut row,
+                &mut state,
+                reply,
+                now,
+                false,
+            )
+            .await?;
             tx.commit().await?;
             return Ok(response);
         }
@@ -540,7 +606,16 @@ async fn continue_session(
     let reply = state.acs.reply(now as u64)?;
     let response = match tx.begun() {
         Some(mut tx) => {
-            let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
+            let response = finish(
+                app,
+                &mut Sink::Now(&mut tx),
+                &mut row,
+                &mut state,
+                reply,
+                now,
+                false,
+            )
+            .await?;
             tx.commit().await?;
             response
         }
@@ -548,11 +623,29 @@ async fn continue_session(
         // POST that ends a routine periodic session, most POSTs of all): one statement.
         None if writes_one_row(&state, &reply) => {
             let mut conn = app.store.single_write().await?;
-            finish(app, &mut conn, &mut row, &mut state, reply, now, false).await?
+            finish(
+                app,
+                &mut Sink::Now(&mut conn),
+                &mut row,
+                &mut state,
+                reply,
+                now,
+                false,
+            )
+            .await?
         }
         None => {
             let mut tx = app.store.begin().await?;
-            let response = finish(app, &mut tx, &mut row, &mut state, reply, now, false).await?;
+            let response = finish(
+                app,
+                &mut Sink::Now(&mut tx),
+                &mut row,
+                &mut state,
+                reply,
+                now,
+                false,
+            )
+            .await?;
             tx.commit().await?;
             response
         }
@@ -764,7 +857,7 @@ async fn fill_queue(
 /// Writes the reply, stores the session (or its end), and builds the HTTP response.
 async fn finish(
     app: &App,
-    tx: &mut Conn,
+    tx: &mut Sink<'_>,
     row: &mut SessionRow,
     state: &mut SessionState,
     reply: cwmp_codec::AcsReply,
@@ -788,9 +881,9 @@ async fn finish(
         row.deadline =
             now + i64::try_from(app.config.limits.session_timeout_ms()).unwrap_or(30_000);
         if new {
-            row.insert(tx).await?;
+            tx.write(row.insert_write()).await?;
             app.open_sessions.admitted();
-        } else if !row.update(tx).await? {
+        } else if !row.update(tx.conn()?).await? {
             return Err(ServerError::Other(
                 "the session moved on elsewhere (two POSTs at once)".into(),
             ));
@@ -833,7 +926,7 @@ fn write_reply(message: &Message<'_>, quirks: &Quirks) -> Vec<u8> {
 
 async fn end_stored(
     app: &App,
-    tx: &mut Conn,
+    tx: &mut Sink<'_>,
     row: &SessionRow,
     state: &SessionState,
     end: &SessionEnd,
@@ -843,7 +936,7 @@ async fn end_stored(
     // Ended meanwhile elsewhere (a reaper that found it past its deadline): that end stands,
     // as a stale update does, rather than the session ending twice.
     if !new {
-        if !row.delete(tx).await? {
+        if !row.delete(tx.conn()?).await? {
             return Err(ServerError::Other(
                 "the session was ended or moved on elsewhere meanwhile".into(),
             ));
@@ -856,7 +949,7 @@ async fn end_stored(
     let requeued = if state.tasks_sent == 0 {
         0
     } else {
-        Task::requeue_session(tx, &row.id, now).await?
+        Task::requeue_session(tx.conn()?, &row.id, now).await?
     };
     let outcome = end_reason(end);
     let metric_end = match end {
@@ -878,7 +971,14 @@ async fn end_stored(
         "requeued": requeued,
     });
     if !is_routine(state, end) {
-        Event::add(tx, &state.device_id, now, "session", Some(&row.id), &detail).await?;
+        tx.write(Event::add_write(
+            &state.device_id,
+            now,
+            "session",
+            Some(&row.id),
+            &detail,
+        ))
+        .await?;
     }
     if end.is_completed() {
         info!(device = %state.device_id, session = %row.id, tasks = state.tasks_sent, "session completed");

@@ -16,7 +16,7 @@ use tta_datamodel::{
 use super::App;
 use super::cwmp::ServerError;
 use super::store::{
-    Conn, Device, Event, PackageInfo, Provider, Quirks, Subscriber, Task, TaskStatus, Tx,
+    Conn, Device, Event, PackageInfo, Provider, Quirks, Subscriber, Task, TaskStatus, Tx, Write,
 };
 use super::tasks::{DownloadTarget, TaskSpec};
 
@@ -51,11 +51,19 @@ fn suffix<'p>(inform: &'p Inform<'_>, name: &str) -> Option<&'p str> {
 impl Informed {
     /// Stores the device and its log entries.
     pub(crate) async fn store(&self, tx: &mut Tx, now: i64) -> Result<(), ServerError> {
-        self.device.put(tx).await?;
-        for (kind, detail) in &self.log {
-            Event::add(tx, &self.device.id, now, kind, None, detail).await?;
+        for write in self.writes(now) {
+            write.execute(&mut **tx).await?;
         }
         Ok(())
+    }
+
+    /// The writes that store the device and its log entries.
+    pub(crate) fn writes(&self, now: i64) -> Vec<Write> {
+        let mut writes = vec![self.device.put_write()];
+        for (kind, detail) in &self.log {
+            writes.push(Event::add_write(&self.device.id, now, kind, None, detail));
+        }
+        writes
     }
 }
 

@@ -44,6 +44,9 @@ pub enum StoreError {
         /// Why.
         source: serde_json::Error,
     },
+    /// A batch of writes this one was committed with failed ([`Store::write_batched`]).
+    #[error("database (a batch of writes): {0}")]
+    Batch(String),
     /// The URL names no supported database.
     #[error("unsupported database URL (use sqlite://FILE or postgres://...): {0}")]
     UnsupportedUrl(String),
@@ -123,6 +126,18 @@ impl LazyTx {
     }
 }
 
+/// One statement, its arguments bound, to run later: a part of a batch of writes.
+pub type Write = sqlx::query::Query<'static, sqlx::Any, sqlx::any::AnyArguments>;
+
+/// One caller's writes, and where the batch's outcome goes.
+struct Job {
+    writes: Vec<Write>,
+    done: tokio::sync::oneshot::Sender<Result<(), String>>,
+}
+
+/// The most callers' writes committed in one transaction.
+const MAX_BATCH: usize = 256;
+
 /// The server's database.
 #[derive(Debug, Clone)]
 pub struct Store {
@@ -131,6 +146,61 @@ pub struct Store {
     /// SQLite's one writing connection, taken in turn (see [`Store::begin`]).
     writer: Option<AnyPool>,
     backend: Backend,
+    /// Writes to commit together ([`Store::write_batched`]).
+    batches: tokio::sync::mpsc::UnboundedSender<Job>,
+}
+
+impl std::fmt::Debug for Job {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Job")
+            .field("writes", &self.writes.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// Commits the writes that callers hand over, as many as are waiting in one transaction
+/// (group commit), until every [`Store`] is gone.
+async fn run_batches(
+    pool: AnyPool,
+    begin: &'static str,
+    mut jobs: tokio::sync::mpsc::UnboundedReceiver<Job>,
+) {
+    while let Some(first) = jobs.recv().await {
+        let mut batch = vec![first];
+        // Whatever was handed over while the last batch ran goes in this one.
+        while batch.len() < MAX_BATCH {
+            match jobs.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let outcome = commit_batch(&pool, begin, &mut batch)
+            .await
+            .map_err(|e| e.to_string());
+        if let Err(e) = &outcome {
+            tracing::warn!(error = %e, writers = batch.len(), "a batch of writes failed");
+        }
+        for job in batch {
+            // A caller that went away does not need its outcome.
+            let _ = job.done.send(outcome.clone());
+        }
+    }
+}
+
+async fn commit_batch(
+    pool: &AnyPool,
+    begin: &'static str,
+    batch: &mut [Job],
+) -> Result<(), sqlx::Error> {
+    use sqlx::Connection;
+    let mut conn = pool.acquire().await?;
+    let mut tx = conn.begin_with(begin).await?;
+    for job in batch.iter_mut() {
+        for write in job.writes.drain(..) {
+            write.execute(&mut *tx).await?;
+        }
+    }
+    tx.commit().await
 }
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
@@ -198,10 +268,21 @@ impl Store {
                 (pool, None)
             }
         };
+        let (batches, jobs) = tokio::sync::mpsc::unbounded_channel();
+        let begin = match backend {
+            Backend::Sqlite => "BEGIN IMMEDIATE",
+            Backend::Postgres => "BEGIN",
+        };
+        tokio::spawn(run_batches(
+            writer.clone().unwrap_or_else(|| pool.clone()),
+            begin,
+            jobs,
+        ));
         Ok(Self {
             pool,
             writer,
             backend,
+            batches,
         })
     }
 
@@ -226,6 +307,29 @@ impl Store {
             None => self.pool.begin().await?,
         };
         Ok(Tx { inner })
+    }
+
+    /// Commits `writes` in one transaction with whatever other callers hand over meanwhile
+    /// (group commit): a transaction's `BEGIN` and `COMMIT`, and the log's copy of each page
+    /// they change, are shared by the batch instead of paid by each caller. Returns once the
+    /// batch is committed.
+    ///
+    /// Writes that cannot fail but by a database failure only: one caller's failure fails
+    /// its whole batch (rolled back, every caller told). Writes that depend on what they
+    /// read, or that a caller must see take effect (a guarded update), take a [`Tx`].
+    ///
+    /// # Errors
+    ///
+    /// The batch failed, or the store is closed.
+    pub async fn write_batched(&self, writes: Vec<Write>) -> Result<(), StoreError> {
+        let (done, outcome) = tokio::sync::oneshot::channel();
+        self.batches
+            .send(Job { writes, done })
+            .map_err(|_| StoreError::Batch("the store is closed".into()))?;
+        outcome
+            .await
+            .map_err(|_| StoreError::Batch("the store is closed".into()))?
+            .map_err(StoreError::Batch)
     }
 
     /// A connection for one write on its own, outside a transaction: a single statement is
@@ -328,3 +432,77 @@ pub(crate) fn from_json<T: serde::de::DeserializeOwned>(
 
 /// The connection inside a transaction or a pool connection.
 pub type Conn = AnyConnection;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A SQLite store in a fresh file, removed (with its log) when dropped.
+    struct TempStore {
+        store: Store,
+        path: std::path::PathBuf,
+    }
+
+    impl TempStore {
+        async fn new(tag: &str) -> Self {
+            let path =
+                std::env::temp_dir().join(format!("tta-acs-store-{tag}-{}.db", std::process::id()));
+            let store = Store::open(&format!("sqlite://{}?mode=rwc", path.display()))
+                .await
+                .unwrap();
+            Self { store, path }
+        }
+
+        async fn events(&self) -> i64 {
+            let mut conn = self.store.conn().await.unwrap();
+            let row = sqlx::query("SELECT COUNT(*) AS n FROM events")
+                .fetch_one(&mut *conn)
+                .await
+                .unwrap();
+            row.try_get("n").unwrap()
+        }
+    }
+
+    impl Drop for TempStore {
+        fn drop(&mut self) {
+            for suffix in ["", "-wal", "-shm"] {
+                let _ = std::fs::remove_file(format!("{}{suffix}", self.path.display()));
+            }
+        }
+    }
+
+    fn event(n: i64) -> Write {
+        Event::add_write("D", n, "test", None, &serde_json::json!({ "n": n }))
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn writes_handed_over_together_are_all_committed() {
+        let temp = TempStore::new("batches").await;
+        let mut set = tokio::task::JoinSet::new();
+        for n in 0..100 {
+            let store = temp.store.clone();
+            set.spawn(async move { store.write_batched(vec![event(n), event(n)]).await });
+        }
+        while let Some(done) = set.join_next().await {
+            done.unwrap().unwrap();
+        }
+        assert_eq!(temp.events().await, 200);
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_failed_write_fails_its_batch_whole() {
+        let temp = TempStore::new("failed").await;
+        let broken: Write = sqlx::query("INSERT INTO no_such_table (x) VALUES ($1)").bind(1_i64);
+        let e = temp
+            .store
+            .write_batched(vec![event(1), broken])
+            .await
+            .unwrap_err();
+        assert!(matches!(e, StoreError::Batch(_)), "{e}");
+        assert!(e.to_string().contains("no_such_table"), "{e}");
+        // Nothing of it was committed, and the next batch goes through.
+        assert_eq!(temp.events().await, 0);
+        temp.store.write_batched(vec![event(2)]).await.unwrap();
+        assert_eq!(temp.events().await, 1);
+    }
+}

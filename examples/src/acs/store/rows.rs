@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use sqlx::Row;
 use sqlx::any::AnyRow;
 
-use super::{Conn, StoreError, from_json, to_json};
+use super::{Conn, StoreError, Write, from_json, to_json};
 
 /// A device, as the last Inform and the procedure left it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -160,6 +160,12 @@ impl Device {
     ///
     /// The database failed.
     pub async fn put(&self, conn: &mut Conn) -> Result<(), StoreError> {
+        self.put_write().execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// [`Device::put`] as a write to run later ([`super::Store::write_batched`]).
+    pub fn put_write(&self) -> Write {
         sqlx::query(
             "INSERT INTO devices (id, oui, product_class, serial_number, manufacturer, \
              model_name, root, software_version, hardware_version, provider_id, phase, \
@@ -198,9 +204,6 @@ impl Device {
         .bind(self.last_inform_at)
         .bind(to_json(&self.last_inform))
         .bind(to_json(&self.parameters))
-        .execute(&mut *conn)
-        .await?;
-        Ok(())
     }
 
     /// Sets the device's credentials; whether the device exists.
@@ -569,6 +572,20 @@ impl Event {
         session_id: Option<&str>,
         detail: &serde_json::Value,
     ) -> Result<(), StoreError> {
+        Self::add_write(device_id, at, kind, session_id, detail)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    /// [`Event::add`] as a write to run later ([`super::Store::write_batched`]).
+    pub fn add_write(
+        device_id: &str,
+        at: i64,
+        kind: &str,
+        session_id: Option<&str>,
+        detail: &serde_json::Value,
+    ) -> Write {
         sqlx::query(
             "INSERT INTO events (device_id, at, kind, session_id, detail) \
              VALUES ($1, $2, $3, $4, $5)",
@@ -578,9 +595,6 @@ impl Event {
         .bind(kind)
         .bind(session_id)
         .bind(to_json(detail))
-        .execute(&mut *conn)
-        .await?;
-        Ok(())
     }
 
     /// The device's newest `limit` events, oldest first.
@@ -682,6 +696,12 @@ impl SessionRow {
     ///
     /// The database failed.
     pub async fn insert(&self, conn: &mut Conn) -> Result<(), StoreError> {
+        self.insert_write().execute(&mut *conn).await?;
+        Ok(())
+    }
+
+    /// [`SessionRow::insert`] as a write to run later ([`super::Store::write_batched`]).
+    pub fn insert_write(&self) -> Write {
         sqlx::query(
             "INSERT INTO sessions (id, device_id, state, version, started_at, deadline) \
              VALUES ($1, $2, $3, $4, $5, $6)",
@@ -692,9 +712,6 @@ impl SessionRow {
         .bind(self.version)
         .bind(self.started_at)
         .bind(self.deadline)
-        .execute(&mut *conn)
-        .await?;
-        Ok(())
     }
 
     /// Stores the session's new state if nobody else did since it was read (`version`);
