@@ -5,7 +5,9 @@
 //! Every query is written once, in the SQL both dialects share (`$N` placeholders, `ON
 //! CONFLICT`, `RETURNING`). Functions that a CWMP POST combines take a connection, so the
 //! caller runs them in one transaction ([`Store::begin`]): a POST's effects are stored
-//! whole or not at all.
+//! whole or not at all. Plain writes that depend on nothing they read (a new session's
+//! first POST) are handed to [`Store::write_batched`] instead, which commits several POSTs'
+//! in one transaction: still whole or not at all, for each POST and for the batch.
 
 mod catalog;
 mod rows;
