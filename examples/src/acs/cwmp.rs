@@ -222,19 +222,8 @@ async fn unparsable(
         app.metrics.fault(code.code());
     }
     let reply = state.acs.reply(now as u64)?;
-    let mut tx = app.store.begin().await?;
-    let response = finish(
-        app,
-        &mut Sink::Now(&mut tx),
-        &mut row,
-        &mut state,
-        reply,
-        now,
-        false,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(response)
+    let tx = app.store.begin().await?;
+    finish_committed(app, tx, &mut row, &mut state, reply, now, false).await
 }
 
 /// The session a POST's cookie names, and whether its device has a task queued. Read
@@ -485,18 +474,7 @@ async fn new_session(
             .await?;
     }
     informed.store(&mut tx, now).await?;
-    let response = finish(
-        app,
-        &mut Sink::Now(&mut tx),
-        &mut row,
-        &mut state,
-        reply,
-        now,
-        true,
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(response)
+    finish_committed(app, tx, &mut row, &mut state, reply, now, true).await
 }
 
 /// Where a POST's writes go: a connection that runs them now (a transaction, or one write
@@ -568,19 +546,8 @@ async fn continue_session(
                 app.metrics.fault(code.code());
             }
             let reply = state.acs.reply(now as u64)?;
-            let mut tx = app.store.begin().await?;
-            let response = finish(
-                app,
-                &mut Sink::Now(&mut tx),
-                &mut row,
-                &mut state,
-                reply,
-                now,
-                false,
-            )
-            .await?;
-            tx.commit().await?;
-            return Ok(response);
+            let tx = app.store.begin().await?;
+            return finish_committed(app, tx, &mut row, &mut state, reply, now, false).await;
         }
         Err(e) => return Err(e.into()),
     };
@@ -604,52 +571,37 @@ async fn continue_session(
         fill_queue(app, &mut tx, &mut state, &row.id, task_queued, now).await?;
     }
     let reply = state.acs.reply(now as u64)?;
-    let response = match tx.begun() {
-        Some(mut tx) => {
-            let response = finish(
-                app,
-                &mut Sink::Now(&mut tx),
-                &mut row,
-                &mut state,
-                reply,
-                now,
-                false,
-            )
-            .await?;
-            tx.commit().await?;
-            response
-        }
+    if !tx.is_begun() && writes_one_row(&state, &reply) {
         // Nothing written yet, and the session's row is all there is to write (the empty
         // POST that ends a routine periodic session, most POSTs of all): one statement.
-        None if writes_one_row(&state, &reply) => {
-            let mut conn = app.store.single_write().await?;
-            finish(
-                app,
-                &mut Sink::Now(&mut conn),
-                &mut row,
-                &mut state,
-                reply,
-                now,
-                false,
-            )
-            .await?
-        }
-        None => {
-            let mut tx = app.store.begin().await?;
-            let response = finish(
-                app,
-                &mut Sink::Now(&mut tx),
-                &mut row,
-                &mut state,
-                reply,
-                now,
-                false,
-            )
-            .await?;
-            tx.commit().await?;
-            response
-        }
-    };
+        let mut conn = app.store.single_write().await?;
+        let mut sink = Sink::Now(&mut conn);
+        return finish(app, &mut sink, &mut row, &mut state, reply, now, false).await;
+    }
+    finish_committed(
+        app,
+        tx.into_tx().await?,
+        &mut row,
+        &mut state,
+        reply,
+        now,
+        false,
+    )
+    .await
+}
+
+/// [`finish`] in `tx`, then commits it.
+async fn finish_committed(
+    app: &App,
+    mut tx: Tx,
+    row: &mut SessionRow,
+    state: &mut SessionState,
+    reply: cwmp_codec::AcsReply,
+    now: i64,
+    new: bool,
+) -> Result<Response, ServerError> {
+    let response = finish(app, &mut Sink::Now(&mut tx), row, state, reply, now, new).await?;
+    tx.commit().await?;
     Ok(response)
 }
 

@@ -267,17 +267,23 @@ impl Server {
             options,
             stop.clone(),
         ));
-        tasks.spawn(reaper::run(
-            app.clone(),
+        let reaped = app.clone();
+        tasks.spawn(every(
             Duration::from_secs(1),
             stop.clone(),
+            "session sweep",
+            move || reaper::sweep(reaped.clone()),
         ));
         let store = app.store.clone();
-        tasks.spawn(async move {
-            store
-                .run_checkpoints(Duration::from_millis(250), stop)
-                .await;
-        });
+        tasks.spawn(every(
+            Duration::from_millis(250),
+            stop,
+            "WAL checkpoint",
+            move || {
+                let store = store.clone();
+                async move { store.checkpoint().await }
+            },
+        ));
         info!(public_url = %app.public_url, "tta-acs started");
         Ok(Self {
             certificate_pem: material.certificate_pem().to_owned(),
@@ -339,6 +345,31 @@ impl Server {
         while self.tasks.join_next().await.is_some() {}
         self.app.store.close().await;
         info!("tta-acs stopped");
+    }
+}
+
+/// Runs `task` every `period` until `shutdown`, logging its failures (the server's
+/// housekeeping: the reaper's sweep, the store's checkpoints).
+async fn every<F, Fut, E>(
+    period: Duration,
+    mut shutdown: watch::Receiver<bool>,
+    what: &'static str,
+    mut task: F,
+) where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<(), E>>,
+    E: std::fmt::Display,
+{
+    let mut interval = tokio::time::interval(period);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            _ = interval.tick() => {}
+            _ = shutdown.wait_for(|stop| *stop) => return,
+        }
+        if let Err(e) = task().await {
+            warn!(error = %e, "{what} failed");
+        }
     }
 }
 

@@ -4,7 +4,6 @@
 use std::time::Duration;
 
 use serde_json::json;
-use tokio::sync::watch;
 use tracing::{info, warn};
 
 use super::App;
@@ -78,7 +77,10 @@ pub(crate) async fn end_session(
     Ok(())
 }
 
-async fn sweep(app: &App) -> Result<(), ServerError> {
+/// Ends the sessions past their deadline and the Downloads past their timeout; the server
+/// runs it every second.
+pub(crate) async fn sweep(app: App) -> Result<(), ServerError> {
+    let app = &app;
     let now = now_ms();
     let mut tx = app.store.begin().await?;
     for row in SessionRow::expired(&mut tx, now, 500).await? {
@@ -107,19 +109,4 @@ async fn sweep(app: &App) -> Result<(), ServerError> {
     }
     tx.commit().await?;
     Ok(())
-}
-
-/// Sweeps every `every` until `shutdown`.
-pub(crate) async fn run(app: App, every: Duration, mut shutdown: watch::Receiver<bool>) {
-    let mut interval = tokio::time::interval(every);
-    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    loop {
-        tokio::select! {
-            _ = interval.tick() => {}
-            _ = shutdown.wait_for(|stop| *stop) => return,
-        }
-        if let Err(e) = sweep(&app).await {
-            warn!(error = %e, "session sweep failed");
-        }
-    }
 }

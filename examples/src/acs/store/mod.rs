@@ -121,10 +121,22 @@ impl LazyTx {
         Ok(self.tx.insert(tx))
     }
 
-    /// The transaction, if one was begun.
+    /// Whether the transaction was begun (something was written through it).
     #[must_use]
-    pub fn begun(self) -> Option<Tx> {
-        self.tx
+    pub fn is_begun(&self) -> bool {
+        self.tx.is_some()
+    }
+
+    /// The transaction, begun now if it was not.
+    ///
+    /// # Errors
+    ///
+    /// The database failed.
+    pub async fn into_tx(self) -> Result<Tx, StoreError> {
+        match self.tx {
+            Some(tx) => Ok(tx),
+            None => self.store.begin().await,
+        }
     }
 }
 
@@ -245,7 +257,7 @@ impl Store {
                                     "PRAGMA synchronous = NORMAL",
                                     "PRAGMA busy_timeout = 10000",
                                     "PRAGMA foreign_keys = ON",
-                                    // Checkpoints run beside the writer (`run_checkpoints`);
+                                    // Checkpoints run beside the writer (`checkpoint`);
                                     // this is the backstop should they fall behind.
                                     "PRAGMA wal_autocheckpoint = 16384",
                                 ] {
@@ -355,39 +367,25 @@ impl Store {
         Ok(self.pool.acquire().await?)
     }
 
-    /// Copies SQLite's write-ahead log into the database every `every` until `shutdown`, on
-    /// a reading connection, so the writer does not. SQLite's own checkpoint runs in the
+    /// Copies SQLite's write-ahead log into the database, on a reading connection, so the
+    /// writer does not; the server runs it every 250 ms. SQLite's own checkpoint runs in the
     /// commit that fills the log past its mark (1,000 pages by default): under load that was
     /// dozens of times a second, each copying the same hot pages again and syncing twice,
     /// inside the writer's turn (PERFORMANCE.md). A passive checkpoint beside it copies each
     /// page changed since the last one once and never waits for the writer. PostgreSQL does
-    /// its own.
-    pub async fn run_checkpoints(
-        &self,
-        every: Duration,
-        mut shutdown: tokio::sync::watch::Receiver<bool>,
-    ) {
-        if self.writer.is_none() {
-            return;
+    /// its own: nothing to do there.
+    ///
+    /// # Errors
+    ///
+    /// The database failed.
+    pub async fn checkpoint(&self) -> Result<(), StoreError> {
+        if self.writer.is_some() {
+            let mut conn = self.pool.acquire().await?;
+            sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+                .execute(&mut *conn)
+                .await?;
         }
-        let mut interval = tokio::time::interval(every);
-        interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            tokio::select! {
-                _ = interval.tick() => {}
-                _ = shutdown.wait_for(|stop| *stop) => return,
-            }
-            let done = match self.pool.acquire().await {
-                Ok(mut conn) => sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
-                    .execute(&mut *conn)
-                    .await
-                    .map(drop),
-                Err(e) => Err(e),
-            };
-            if let Err(e) = done {
-                tracing::warn!(error = %e, "WAL checkpoint failed");
-            }
-        }
+        Ok(())
     }
 
     /// Closes the pools, waiting for connections in use.
